@@ -1,0 +1,3 @@
+export * from './schema';
+export * from './definition';
+export * from './load';

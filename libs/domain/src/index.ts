@@ -1,0 +1,4 @@
+export * from './asset-key';
+export * from './run-status';
+export * from './run-event';
+export * from './tokens';

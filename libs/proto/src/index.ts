@@ -1,0 +1,12 @@
+export { loadAgentProto, protoLoaderOptions, protoRoot } from './load';
+export type { ProtoGrpcType } from './generated/service';
+export type { AgentServiceClient, AgentServiceHandlers } from './generated/gantry/agent/v1/AgentService';
+export type { AgentMessage, AgentMessage__Output } from './generated/gantry/agent/v1/AgentMessage';
+export type { ControlMessage, ControlMessage__Output } from './generated/gantry/agent/v1/ControlMessage';
+export type { RunEvent as WireRunEvent, RunEvent__Output as WireRunEvent__Output } from './generated/gantry/agent/v1/RunEvent';
+export type { RunAssignment, RunAssignment__Output } from './generated/gantry/agent/v1/RunAssignment';
+export type { Hello__Output } from './generated/gantry/agent/v1/Hello';
+export type { AgentInfo } from './generated/gantry/agent/v1/AgentInfo';
+export type { CodeLocationDefinition } from './generated/gantry/agent/v1/CodeLocationDefinition';
+export type { ReportCodeLocationsRequest, ReportCodeLocationsRequest__Output } from './generated/gantry/agent/v1/ReportCodeLocationsRequest';
+export type { ReportCodeLocationsResponse, ReportCodeLocationsResponse__Output } from './generated/gantry/agent/v1/ReportCodeLocationsResponse';

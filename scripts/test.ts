@@ -1,0 +1,63 @@
+/**
+ * `npm test`: every test of the workspace, on real PostgreSQL.
+ *
+ * Starts an embedded PostgreSQL (unless DATABASE_URL names a server), migrates a
+ * template database once, then runs Node's test runner over every `*.spec.ts`
+ * and `*.test.ts`. Each test file clones its own database from the template
+ * (`createTestDatabase()` in @gantry/db). Exit code: the runner's.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { migrateDatabase, startEmbeddedPostgres, TEST_TEMPLATE_DATABASE, type RunningPostgres } from '@gantry/db';
+
+const root = path.resolve(import.meta.dirname, '..');
+const SEARCH = ['apps', 'libs', 'tests', 'examples'];
+
+function findTests(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'generated' || entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) findTests(full, out);
+    else if (/\.(spec|test)\.ts$/.test(entry.name)) out.push(path.relative(root, full));
+  }
+  return out;
+}
+
+const filter = process.argv.slice(2);
+const files = SEARCH.flatMap((d) => findTests(path.join(root, d))).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
+
+let embedded: RunningPostgres | undefined;
+let serverUrl: string;
+if (process.env['DATABASE_URL']) {
+  const u = new URL(process.env['DATABASE_URL']);
+  u.pathname = '/postgres';
+  serverUrl = u.toString();
+} else {
+  embedded = await startEmbeddedPostgres({ dataDir: path.join(root, '.gantry/test-postgres'), database: 'postgres' });
+  serverUrl = embedded.urlFor('postgres');
+}
+
+const admin = new pg.Client({ connectionString: serverUrl });
+await admin.connect();
+const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'gantry_t_%' OR datname = $1", [TEST_TEMPLATE_DATABASE]);
+for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+await admin.query(`CREATE DATABASE ${TEST_TEMPLATE_DATABASE}`);
+const templateUrl = new URL(serverUrl);
+templateUrl.pathname = `/${TEST_TEMPLATE_DATABASE}`;
+await migrateDatabase({ databaseUrl: templateUrl.toString(), log: (l) => console.log(`[test-setup] ${l}`) });
+await admin.query(`ALTER DATABASE ${TEST_TEMPLATE_DATABASE} WITH IS_TEMPLATE true`);
+await admin.end();
+
+console.log(`[test-setup] running ${files.length} test file(s)`);
+const code = await new Promise<number>((resolve) => {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, GANTRY_TEST_SERVER_URL: serverUrl, NODE_ENV: 'test' } },
+  );
+  child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+});
+await embedded?.stop();
+process.exit(code);
