@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** The public GraphQL API slice. */
+@Module({})
+export class ApiModule {}

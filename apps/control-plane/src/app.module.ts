@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Logger } from 'pino';
+import { CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from './config/control-plane.config';
+import { DatabaseModule } from './database/database.module';
+import { HealthController } from './health/health.controller';
+import { LOGGER } from './logging/logger';
+import { MetaResolver } from './meta/meta.resolver';
+
+/** Where the code-first schema is written; committed and checked for drift. */
+export const SCHEMA_FILE = path.resolve(import.meta.dirname, '../schema.graphql');
+
+/** Root module; `forRoot` binds the validated config and logger. */
+@Module({})
+export class AppModule {
+  static forRoot(config: ControlPlaneConfig, logger: Logger, feature: DynamicModule['imports'] = []): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        DatabaseModule,
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          autoSchemaFile: SCHEMA_FILE,
+          sortSchema: true,
+          subscriptions: { 'graphql-ws': true },
+          playground: false,
+          introspection: true,
+          context: ({ req, extra }: { req?: unknown; extra?: unknown }) => ({ req, extra }),
+        }),
+        ...(feature ?? []),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: CONTROL_PLANE_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        MetaResolver,
+      ],
+      exports: [CONTROL_PLANE_CONFIG, LOGGER],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Typed configuration of the control plane, validated at boot. One env variable
+ * per field; nothing else in the control plane reads `process.env`.
+ */
+export interface ControlPlaneConfig {
+  /** Connection string of the runtime role. Env: DATABASE_URL (required). Secret. */
+  databaseUrl: string;
+  /** HTTP port for GraphQL, health and metrics; 0 picks a free port. Env: GANTRY_HTTP_PORT. Default 4000. */
+  httpPort: number;
+  /** Interface to bind HTTP and gRPC to. Env: GANTRY_BIND_HOST. Default 127.0.0.1. */
+  bindHost: string;
+  /** gRPC port for AgentService; 0 picks a free port. Env: GANTRY_GRPC_PORT. Default 4001. */
+  grpcPort: number;
+  /** Lease duration of a dispatched run, ms. Env: GANTRY_LEASE_TTL_MS. Default 30000. */
+  leaseTtlMs: number;
+  /** Heartbeat interval suggested to agents, ms. Env: GANTRY_HEARTBEAT_INTERVAL_MS. Default leaseTtlMs / 3. */
+  heartbeatIntervalMs: number;
+  /** Pool size of the database connection pool. Env: GANTRY_DB_POOL_SIZE. Default 20. */
+  dbPoolSize: number;
+  /** Largest accepted GraphQL request body, bytes. Env: GANTRY_MAX_REQUEST_BYTES. Default 1 MiB. */
+  maxRequestBytes: number;
+  /** pino level. Env: GANTRY_LOG_LEVEL. Default info. */
+  logLevel: string;
+  /** Time in-flight streams get to finish on shutdown, ms. Env: GANTRY_SHUTDOWN_GRACE_MS. Default 10000. */
+  shutdownGraceMs: number;
+}
+
+/** Raised at boot for a missing or invalid setting; names the variable. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+function int(env: Record<string, string | undefined>, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** Builds the config from environment variables (default `process.env`), with overrides for embedding. */
+export function loadControlPlaneConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<ControlPlaneConfig> = {},
+): ControlPlaneConfig {
+  const databaseUrl = overrides.databaseUrl ?? env['DATABASE_URL'];
+  if (!databaseUrl) throw new ConfigError('DATABASE_URL is required (the connection string of the runtime role)');
+  const leaseTtlMs = overrides.leaseTtlMs ?? int(env, 'GANTRY_LEASE_TTL_MS', 30_000, 500);
+  return {
+    databaseUrl,
+    httpPort: int(env, 'GANTRY_HTTP_PORT', 4000),
+    bindHost: env['GANTRY_BIND_HOST'] ?? '127.0.0.1',
+    grpcPort: int(env, 'GANTRY_GRPC_PORT', 4001),
+    leaseTtlMs,
+    heartbeatIntervalMs: int(env, 'GANTRY_HEARTBEAT_INTERVAL_MS', Math.floor(leaseTtlMs / 3), 100),
+    dbPoolSize: int(env, 'GANTRY_DB_POOL_SIZE', 20, 2),
+    maxRequestBytes: int(env, 'GANTRY_MAX_REQUEST_BYTES', 1024 * 1024, 1024),
+    logLevel: env['GANTRY_LOG_LEVEL'] ?? 'info',
+    shutdownGraceMs: int(env, 'GANTRY_SHUTDOWN_GRACE_MS', 10_000),
+    ...overrides,
+  };
+}
+
+/** DI token under which the config is provided. */
+export const CONTROL_PLANE_CONFIG = Symbol('ControlPlaneConfig');
