@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { registerDbCommands } from './commands/db.command';
+import { registerTokenCommands } from './commands/tokens.command';
+import { registerUpCommand } from './commands/up.command';
+
+/** The `gantry` command line. */
+const program = new Command('gantry').description('Gantry: hybrid control plane for data orchestration').showHelpAfterError();
+registerDbCommands(program);
+registerTokenCommands(program);
+registerUpCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(`error: ${(error as Error).message}`);
+  process.exitCode = 1;
+}
