@@ -7,7 +7,8 @@
  * (`createTestDatabase()` in @gantry/db). Exit code: the runner's.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrateDatabase, startEmbeddedPostgres, TEST_TEMPLATE_DATABASE, type RunningPostgres } from '@gantry/db';
@@ -29,20 +30,26 @@ const filter = process.argv.slice(2);
 const files = SEARCH.flatMap((d) => findTests(path.join(root, d))).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
 
 let embedded: RunningPostgres | undefined;
+let dataDir: string | undefined;
 let serverUrl: string;
 if (process.env['DATABASE_URL']) {
   const u = new URL(process.env['DATABASE_URL']);
   u.pathname = '/postgres';
   serverUrl = u.toString();
 } else {
-  embedded = await startEmbeddedPostgres({ dataDir: path.join(root, '.gantry/test-postgres'), database: 'postgres' });
+  // A fresh cluster per invocation: parallel `npm test` runs never share one.
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'gantry-test-pg-'));
+  embedded = await startEmbeddedPostgres({ dataDir, database: 'postgres' });
   serverUrl = embedded.urlFor('postgres');
 }
 
 const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
 const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'gantry_t_%' OR datname = $1", [TEST_TEMPLATE_DATABASE]);
-for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+for (const { datname } of stale.rows) {
+  await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(datname)} WITH IS_TEMPLATE false`);
+  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+}
 await admin.query(`CREATE DATABASE ${TEST_TEMPLATE_DATABASE}`);
 const templateUrl = new URL(serverUrl);
 templateUrl.pathname = `/${TEST_TEMPLATE_DATABASE}`;
@@ -60,4 +67,5 @@ const code = await new Promise<number>((resolve) => {
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
 });
 await embedded?.stop();
+if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 process.exit(code);

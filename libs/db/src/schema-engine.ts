@@ -2,6 +2,7 @@ import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
@@ -65,7 +66,9 @@ export async function openSchemaEngine(options: SchemaEngineOptions): Promise<Op
   const schemaPath = path.resolve(options.schemaPath ?? defaultSchemaPath);
   const migrationsDir = path.resolve(options.migrationsDir ?? path.join(path.dirname(schemaPath), 'migrations'));
   const schemaText = await readFile(schemaPath, 'utf8');
-  const factory = new PrismaPg({ connectionString: options.databaseUrl });
+  // We own the pool so close() can end it: the engine does not release connections when freed.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+  const factory = new PrismaPg(pool);
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const log = options.onLog ?? (() => undefined);
   const engine = await bg.SchemaEngine.new({ datamodels: [[schemaPath, schemaText]] }, (line: string) => log(line), adapter);
@@ -77,7 +80,7 @@ export async function openSchemaEngine(options: SchemaEngineOptions): Promise<Op
     migrationList: () => readMigrationList(migrationsDir),
     close: async () => {
       engine.free();
-      await Promise.resolve();
+      await pool.end();
     },
   };
 }
