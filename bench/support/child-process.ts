@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+const LOG_DIR = path.resolve(import.meta.dirname, '../../.gantry/bench-logs');
+
+/** A Gantry service started for a benchmark as its own process, output in `.gantry/bench-logs/<name>.log`. */
+export function startChildProcess(name: string, entry: string, env: Record<string, string>) {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const log = createWriteStream(path.join(LOG_DIR, `${name}.log`));
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  return {
+    /** Polls the URL until it answers 2xx; rejects after 60 s or when the process exits. */
+    async waitHttp(url: string): Promise<void> {
+      let dead = false;
+      void exited.then(() => (dead = true));
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+        if (dead) throw new Error(`${name} exited; see ${LOG_DIR}/${name}.log`);
+        if (await fetch(url).then((r) => r.ok, () => false)) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`${name} did not become ready`);
+    },
+    async stop(): Promise<void> {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
