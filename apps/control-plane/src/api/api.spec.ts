@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import { SCHEMA_FILE } from '../app.module';
+import { createTenant, startApiHarness, type ApiHarness, type Tenant } from './testing/api-test-kit';
+import { MAX_QUERY_DEPTH } from './plugins/depth-limit.plugin';
+
+describe('GraphQL edge', () => {
+  let h: ApiHarness;
+  let tenant: Tenant;
+  before(async () => {
+    h = await startApiHarness();
+    tenant = await createTenant(h.prisma);
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  test('serverInfo is public: it answers without a token', async () => {
+    const r = await h.gql<{ serverInfo: { agentProtocol: string } }>(undefined, '{ serverInfo { agentProtocol } }');
+    assert.equal(r.status, 200);
+    assert.equal(r.data?.serverInfo.agentProtocol, 'gantry.agent.v1');
+  });
+
+  test('a syntax error is a 400 with GRAPHQL_PARSE_FAILED and the position', async () => {
+    const r = await h.gql(tenant.token, '{ deployments { name }');
+    assert.equal(r.status, 400);
+    assert.equal(r.errors?.[0]?.extensions?.['code'], 'GRAPHQL_PARSE_FAILED');
+    assert.match(r.errors?.[0]?.message ?? '', /Syntax Error/);
+  });
+
+  test('an unknown field is a 400 with GRAPHQL_VALIDATION_FAILED naming the field', async () => {
+    const r = await h.gql(tenant.token, '{ deployments { name nope } }');
+    assert.equal(r.status, 400);
+    assert.equal(r.errors?.[0]?.extensions?.['code'], 'GRAPHQL_VALIDATION_FAILED');
+    assert.match(r.errors?.[0]?.message ?? '', /Cannot query field "nope" on type "Deployment"/);
+  });
+
+  test('a variable of the wrong type is a 400 with BAD_USER_INPUT', async () => {
+    const r = await h.gql(tenant.token, 'query($first: Int) { runs(first: $first) { edges { cursor } } }', { first: 'ten' });
+    assert.equal(r.status, 400);
+    assert.equal(r.errors?.[0]?.extensions?.['code'], 'BAD_USER_INPUT');
+    assert.match(r.errors?.[0]?.message ?? '', /\$first/);
+  });
+
+  test(`operations nested deeper than ${MAX_QUERY_DEPTH} levels are refused before running`, async () => {
+    let selection = 'key';
+    for (let i = 0; i < MAX_QUERY_DEPTH; i++) selection = `upstream { ${selection} }`;
+    const r = await h.gql(tenant.token, `{ assets { ${selection} } }`);
+    assert.equal(r.status, 400);
+    assert.equal(r.errors?.[0]?.extensions?.['code'], 'QUERY_TOO_DEEP');
+    const ok = await h.gql(tenant.token, '{ assets { upstream { upstream { key } } } }');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.data, { assets: [] });
+  });
+
+  test('the emitted schema.graphql holds the public API', async () => {
+    const schema = await readFile(SCHEMA_FILE, 'utf8');
+    for (const line of [
+      'launchRun(input: LaunchRunInput!): Run!',
+      'cancelRun(id: ID!): Run!',
+      'runEvents(afterSeq: Int! = 0, runId: ID!): RunEvent!',
+      'agents: [Agent!]!',
+    ]) {
+      assert.ok(schema.includes(line), `schema.graphql lacks ${line}`);
+    }
+  });
+});
