@@ -28,7 +28,7 @@ export class AppModule {
           subscriptions: { 'graphql-ws': true },
           playground: false,
           introspection: true,
-          context: ({ req, extra }: { req?: unknown; extra?: unknown }) => ({ req, extra }),
+          context: ({ req, extra, connectionParams }: { req?: unknown; extra?: unknown; connectionParams?: unknown }) => ({ req, extra, connectionParams }),
         }),
         ...(feature ?? []),
       ],

@@ -51,12 +51,19 @@ export async function startControlPlane(config: ControlPlaneConfig, options: { l
     logger: nestLogger(logger),
     bodyParser: true,
   });
-  app.useBodyParser('json', { limit: config.maxRequestBytes });
-  app.enableShutdownHooks();
-  await app.get(PgListener).start();
-  await app.listen(config.httpPort, config.bindHost);
-  const httpPort = (app.getHttpServer().address() as AddressInfo).port;
-  const grpcPort = await startGrpc(app);
+  let httpPort: number;
+  let grpcPort: number;
+  try {
+    app.useBodyParser('json', { limit: config.maxRequestBytes });
+    await app.get(PgListener).start();
+    await app.listen(config.httpPort, config.bindHost);
+    httpPort = (app.getHttpServer().address() as AddressInfo).port;
+    grpcPort = await startGrpc(app);
+  } catch (error) {
+    // A half-started app keeps sockets and pools open; release them before failing.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const httpUrl = `http://${config.bindHost}:${httpPort}`;
   const grpcAddress = `${config.bindHost}:${grpcPort}`;
   logger.info({ httpUrl, grpcAddress }, 'control plane started');

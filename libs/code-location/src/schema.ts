@@ -4,7 +4,9 @@ const assetKey = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])
 
 /**
  * Partitions of an asset. `time` partitions are keyed by period start
- * (`2006-01` for monthly, `2006-01-02` for daily), `static` by the listed keys.
+ * (`2006-01` for monthly, `2006-01-02` for daily) from `start` to `end`
+ * inclusive; without `end` they run up to the last complete period, as in
+ * Dagster. `static` partitions are keyed by the listed keys.
  */
 export const partitionsDefinitionSchema = z.discriminatedUnion('type', [
   z.object({
