@@ -1,5 +1,40 @@
 import { Module } from '@nestjs/common';
+import { CodeLocationsRepository } from '../code-locations/code-locations.repository';
+import { CodeLocationsService } from '../code-locations/code-locations.service';
+import { DispatchRepository } from '../dispatch/dispatch.repository';
+import { DispatchService } from '../dispatch/dispatch.service';
+import { EventIngestService } from '../ingest/event-ingest.service';
+import { RunEventsRepository } from '../ingest/run-events.repository';
+import { LeaseReaper } from '../leases/lease-reaper';
+import { LeaseService } from '../leases/lease.service';
+import { LeasesRepository } from '../leases/leases.repository';
+import { AgentAuthenticator } from './agent-auth';
+import { AgentGrpcServer } from './agent-grpc.server';
+import { AgentsRepository } from './agents.repository';
+import { SessionRegistry } from './session-registry';
 
-/** The agent protocol slice (gRPC AgentService, dispatch, leases, event ingest). */
-@Module({})
+/**
+ * The agent protocol slice: the gRPC AgentService (`agents/`), code location
+ * reports (`code-locations/`), push dispatch (`dispatch/`), leases and their
+ * reaper (`leases/`) and event ingest (`ingest/`). Started by
+ * `startAgentGrpcServer`; stopped gracefully by `AgentGrpcServer` on `app.close()`.
+ */
+@Module({
+  providers: [
+    AgentsRepository,
+    AgentAuthenticator,
+    SessionRegistry,
+    DispatchRepository,
+    DispatchService,
+    LeasesRepository,
+    LeaseService,
+    LeaseReaper,
+    RunEventsRepository,
+    EventIngestService,
+    CodeLocationsRepository,
+    CodeLocationsService,
+    AgentGrpcServer,
+  ],
+  exports: [SessionRegistry],
+})
 export class AgentsModule {}

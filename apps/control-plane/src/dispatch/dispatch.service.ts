@@ -1,0 +1,165 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from '../config/control-plane.config';
+import { CHANNELS, PgListener } from '../database/pg-listener';
+import { LOGGER } from '../logging/logger';
+import { AgentsRepository } from '../agents/agents.repository';
+import { SessionRegistry, type SessionHandle } from '../agents/session-registry';
+import { isUuid } from '../agents/uuid';
+import { DispatchRepository, type ClaimedRunRow } from './dispatch.repository';
+import { toRunAssignment } from './run-assignment';
+
+/** Most runs one backlog claim takes at once; a session with more free slots claims again. */
+export const MAX_CLAIM_BATCH = 100;
+
+/**
+ * Period of the reconciliation sweep, ms. Dispatch is pushed by NOTIFY; this
+ * slow sweep only recovers runs whose notification was lost (the LISTEN
+ * connection drops notifications while it reconnects).
+ */
+export const DISPATCH_RECONCILE_INTERVAL_MS = 30_000;
+
+/**
+ * Hands queued runs to agent sessions of this replica, pushed, never polled:
+ * `NOTIFY gantry_run_queued {runId, deploymentId}` (sent by the launch
+ * transaction at commit) picks a local session serving that deployment with a
+ * free slot, round-robin, and claims the run in one statement; a session that
+ * connects or announces slots claims the oldest queued runs of its
+ * deployments. Several replicas may hear the same notification: the
+ * `status = 'QUEUED'` guard lets exactly one claim win.
+ * Also forwards `NOTIFY gantry_run_cancel {runId, agentId}` to the agent's session.
+ */
+@Injectable()
+export class DispatchService implements OnModuleInit {
+  private readonly log: Logger;
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly deploymentOrgs = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    @Inject(CONTROL_PLANE_CONFIG) private readonly config: ControlPlaneConfig,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(PgListener) private readonly listener: PgListener,
+    @Inject(SessionRegistry) private readonly registry: SessionRegistry,
+    @Inject(DispatchRepository) private readonly repo: DispatchRepository,
+    @Inject(AgentsRepository) private readonly agents: AgentsRepository,
+  ) {
+    this.log = logger.child({ module: 'dispatch' });
+  }
+
+  onModuleInit(): void {
+    this.unsubscribe.push(
+      this.listener.on(CHANNELS.runQueued, (payload) => this.onRunQueued(payload)),
+      this.listener.on(CHANNELS.runCancel, (payload) => this.onRunCancel(payload)),
+    );
+    this.timer = setInterval(() => this.reconcile(), DISPATCH_RECONCILE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Stops dispatching (shutdown): no new claims start; in-flight claims still deliver. */
+  stop(): void {
+    this.stopped = true;
+    for (const off of this.unsubscribe.splice(0)) off();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private onRunQueued(payload: string): void {
+    const msg = parsePayload(payload);
+    const runId = msg?.['runId'];
+    const deploymentId = msg?.['deploymentId'];
+    if (!isUuid(runId) || !isUuid(deploymentId)) {
+      this.log.warn({ payload }, `ignored a malformed ${CHANNELS.runQueued} notification`);
+      return;
+    }
+    this.dispatchRun(runId, deploymentId).catch((error: unknown) => this.log.error({ err: error, runId }, 'dispatch of a queued run failed; it stays queued'));
+  }
+
+  private onRunCancel(payload: string): void {
+    const msg = parsePayload(payload);
+    const runId = msg?.['runId'];
+    const agentId = msg?.['agentId'];
+    if (!isUuid(runId) || !isUuid(agentId)) {
+      this.log.warn({ payload }, `ignored a malformed ${CHANNELS.runCancel} notification`);
+      return;
+    }
+    const session = this.registry.get(agentId);
+    if (session?.sendCancel(runId)) this.log.debug({ runId, agentId }, 'cancel forwarded to the agent');
+  }
+
+  /**
+   * Offers one newly queued run to a local session. Resolves when it was
+   * delivered, taken by someone else, or no local session can take it.
+   */
+  async dispatchRun(runId: string, deploymentId: string): Promise<void> {
+    if (this.stopped) return;
+    const orgId = this.registry.hasOrgWideSessions() ? await this.orgOf(deploymentId) : undefined;
+    const session = this.registry.pick(deploymentId, orgId);
+    if (!session || session.reserveSlots(1) === 0) return;
+    let row: ClaimedRunRow | undefined;
+    try {
+      row = await this.repo.claimRun(runId, session, this.config.leaseTtlMs);
+    } catch (error) {
+      session.releaseSlots(1);
+      throw error;
+    }
+    if (!row) {
+      session.releaseSlots(1);
+      return;
+    }
+    this.deliver(session, row);
+  }
+
+  /** Fills the free slots of a session with the oldest queued runs of its deployments (on connect, on SlotsAvailable). */
+  async fillSlots(session: SessionHandle): Promise<void> {
+    if (this.stopped) return;
+    const reserved = session.reserveSlots(MAX_CLAIM_BATCH);
+    if (reserved === 0) return;
+    let rows: ClaimedRunRow[];
+    try {
+      rows = await this.repo.claimOldest(reserved, session, this.config.leaseTtlMs);
+    } catch (error) {
+      session.releaseSlots(reserved);
+      throw error;
+    }
+    session.releaseSlots(reserved - rows.length);
+    for (const row of rows) this.deliver(session, row);
+    if (rows.length === MAX_CLAIM_BATCH) await this.fillSlots(session);
+  }
+
+  private deliver(session: SessionHandle, row: ClaimedRunRow): void {
+    if (session.deliverAssignment(toRunAssignment(row))) {
+      this.log.debug({ runId: row.id, agentId: session.agentId }, 'run assigned');
+      return;
+    }
+    // The stream closed between claim and send: the agent never saw the run, so it may go to another agent.
+    this.repo
+      .requeue(row.id, session.agentId)
+      .catch((error: unknown) => this.log.error({ err: error, runId: row.id }, 'could not requeue an undeliverable run; its lease will expire'));
+  }
+
+  private reconcile(): void {
+    for (const session of this.registry.all()) {
+      if (!session.isReady() || session.availableSlots() === 0) continue;
+      this.fillSlots(session).catch((error: unknown) => this.log.warn({ err: error, agentId: session.agentId }, 'reconciliation claim failed'));
+    }
+  }
+
+  /** Organization of a deployment (cached forever: a deployment never changes organization). */
+  private async orgOf(deploymentId: string): Promise<string | undefined> {
+    const cached = this.deploymentOrgs.get(deploymentId);
+    if (cached) return cached;
+    const orgId = await this.agents.findDeploymentOrg(deploymentId);
+    if (orgId) this.deploymentOrgs.set(deploymentId, orgId);
+    return orgId;
+  }
+}
+
+function parsePayload(payload: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(payload);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
