@@ -8,6 +8,7 @@ import { SessionRegistry, type SessionHandle } from '../agents/session-registry'
 import { isUuid } from '../agents/uuid';
 import { DispatchRepository, type ClaimedRunRow } from './dispatch.repository';
 import { toRunAssignment } from './run-assignment';
+import { contextFromTraceparent, gantryTracer, traceparentOf } from '@gantry/telemetry';
 
 /** Most runs one backlog claim takes at once; a session with more free slots claims again. */
 export const MAX_CLAIM_BATCH = 100;
@@ -128,7 +129,16 @@ export class DispatchService implements OnModuleInit {
   }
 
   private deliver(session: SessionHandle, row: ClaimedRunRow): void {
-    if (session.deliverAssignment(toRunAssignment(row))) {
+    // The dispatch hop of the run's trace: a child of the launch span; the agent continues from it.
+    const span = gantryTracer().startSpan(
+      'control_plane.dispatch_run',
+      { attributes: { 'gantry.run_id': row.id, 'gantry.agent_id': session.agentId, 'gantry.deployment': row.deployment_name } },
+      contextFromTraceparent(row.traceparent),
+    );
+    const assignment = { ...toRunAssignment(row), traceparent: traceparentOf(span) ?? row.traceparent ?? '' };
+    const delivered = session.deliverAssignment(assignment);
+    span.end();
+    if (delivered) {
       this.log.debug({ runId: row.id, agentId: session.agentId }, 'run assigned');
       return;
     }
