@@ -1,0 +1,157 @@
+/**
+ * Interop test: `weather.py`, written against the unmodified upstream
+ * `dagster-pipes` (requirements.txt), runs as a real Python child process
+ * with Pipes bootstrap variables made by our own `encodePipesParams`, and
+ * every message it writes parses with our `parsePipesMessageLine`.
+ * Needs the venv at `<repo>/.gantry/venv` (created by the workspace setup).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { loadCodeLocation } from '@gantry/code-location';
+import {
+  encodePipesParams,
+  parsePipesMessageLine,
+  PIPES_CONTEXT_ENV,
+  PIPES_MESSAGES_ENV,
+  type PipesContextData,
+  type PipesMessage,
+  type PipesMethodParams,
+} from '@gantry/pipes';
+
+const HERE = import.meta.dirname;
+const PYTHON = path.resolve(HERE, '../../.gantry/venv/bin/python');
+const DAILY = 'weather/daily_weather';
+const MONTHLY = 'weather/monthly_summary';
+
+interface WeatherRun {
+  code: number | null;
+  stderr: string;
+  messages: PipesMessage[];
+}
+
+/** Runs weather.py with a context file and a file message channel, as the agent's process launcher does. */
+async function runWeather(dataDir: string, assetKeys: string[]): Promise<WeatherRun> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gantry-weather-pipes-'));
+  try {
+    const contextFile = path.join(dir, 'context.json');
+    const messagesFile = path.join(dir, 'messages.jsonl');
+    const context: PipesContextData = {
+      asset_keys: assetKeys,
+      code_version_by_asset_key: null,
+      provenance_by_asset_key: null,
+      partition_key: null,
+      partition_key_range: null,
+      partition_time_window: null,
+      run_id: `test-${Date.now()}`,
+      job_name: null,
+      retry_number: 0,
+      extras: { deployment: 'prod', code_location: 'python-weather' },
+    };
+    writeFileSync(contextFile, JSON.stringify(context));
+    const child = spawn(PYTHON, ['weather.py'], {
+      cwd: HERE,
+      env: {
+        ...process.env,
+        GANTRY_EXAMPLE_DATA_DIR: dataDir,
+        [PIPES_CONTEXT_ENV]: encodePipesParams({ path: contextFile }),
+        [PIPES_MESSAGES_ENV]: encodePipesParams({ path: messagesFile }),
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    const text = existsSync(messagesFile) ? readFileSync(messagesFile, 'utf8') : '';
+    const messages = text
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map((line) => {
+        const parsed = parsePipesMessageLine(line);
+        assert.ok(parsed.ok, `dagster_pipes wrote a line we cannot parse: ${parsed.ok ? '' : parsed.reason}: ${line.slice(0, 200)}`);
+        return parsed.message;
+      });
+    return { code, stderr, messages };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function paramsOf<M extends PipesMessage['method']>(messages: PipesMessage[], method: M): PipesMethodParams[M][] {
+  return messages.filter((m) => m.method === method).map((m) => m.params as PipesMethodParams[M]);
+}
+
+describe('python-weather with the upstream dagster-pipes client', { skip: existsSync(PYTHON) ? false : `no venv at ${PYTHON}` }, () => {
+  let dataDir: string;
+  before(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'gantry-weather-data-'));
+  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  test('gantry.yaml is a valid code location naming weather.py', async () => {
+    const location = await loadCodeLocation(HERE);
+    assert.deepEqual(location.command, ['python', 'weather.py']);
+    assert.deepEqual(location.assets.map((a) => a.key), [DAILY, MONTHLY]);
+    assert.deepEqual(location.assets[1]?.deps, [DAILY]);
+  });
+
+  test('both materializations, the check and the custom message arrive', async () => {
+    const run = await runWeather(dataDir, [DAILY, MONTHLY]);
+    assert.equal(run.code, 0, `exit 0; stderr: ${run.stderr}`);
+    assert.equal(run.messages[0]?.method, 'opened');
+    assert.equal(run.messages.at(-1)?.method, 'closed');
+    assert.equal(paramsOf(run.messages, 'closed')[0]?.exception ?? undefined, undefined, 'closed without exception');
+
+    const mats = paramsOf(run.messages, 'report_asset_materialization');
+    assert.deepEqual(mats.map((m) => m.asset_key), [DAILY, MONTHLY]);
+    const [daily, monthly] = mats;
+    assert.deepEqual(daily?.metadata?.['row_count'], { raw_value: 1461, type: 'int' }, 'every day of seattle-weather.csv');
+    assert.equal(daily?.metadata?.['first_day']?.raw_value, '2012-01-01');
+    assert.equal(daily?.metadata?.['first_day']?.type, '__infer__', 'raw values travel as __infer__');
+    assert.equal(daily?.metadata?.['preview']?.type, 'md');
+    assert.match(daily?.data_version ?? '', /^[0-9a-f]{16}$/);
+    assert.deepEqual(monthly?.metadata?.['row_count'], { raw_value: 48, type: 'int' }, 'four years of months');
+    assert.deepEqual(monthly?.metadata?.['months']?.raw_value, ['2012-01', '2015-12']);
+    assert.ok(existsSync(path.join(dataDir, 'python-weather', 'monthly_summary.csv')));
+
+    const checks = paramsOf(run.messages, 'report_asset_check');
+    assert.equal(checks.length, 1);
+    assert.equal(checks[0]?.asset_key, DAILY);
+    assert.equal(checks[0]?.check_name, 'temperatures_plausible');
+    assert.equal(checks[0]?.passed, true);
+    assert.equal(checks[0]?.severity, 'ERROR');
+
+    // Wettest month 2015-12 (284.5 mm), hottest 2015-07: computed independently from the CSV.
+    const custom = paramsOf(run.messages, 'report_custom_message');
+    assert.equal(custom.length, 1);
+    assert.deepEqual(custom[0]?.payload, { kind: 'weather_summary', months: 48, wettest_month: '2015-12', hottest_month: '2015-07' });
+    assert.ok(paramsOf(run.messages, 'log').some((l) => l.message.includes('1461 days')));
+  });
+
+  test('monthly_summary alone reads the daily data of the previous run', async () => {
+    const run = await runWeather(dataDir, [MONTHLY]);
+    assert.equal(run.code, 0, `exit 0; stderr: ${run.stderr}`);
+    assert.deepEqual(paramsOf(run.messages, 'report_asset_materialization').map((m) => m.asset_key), [MONTHLY]);
+    assert.equal(paramsOf(run.messages, 'report_asset_check').length, 0, 'no check of an unselected asset');
+  });
+
+  test('an error inside open_dagster_pipes reaches us as closed with the exception', async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'gantry-weather-empty-'));
+    try {
+      const run = await runWeather(empty, [MONTHLY]);
+      assert.notEqual(run.code, 0);
+      const closed = paramsOf(run.messages, 'closed');
+      assert.equal(closed.length, 1);
+      assert.equal(closed[0]?.exception?.name, 'FileNotFoundError');
+      assert.match(closed[0]?.exception?.message ?? '', /needs weather\/daily_weather/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
