@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, RunModel } from '@gantry/db';
 import type { RunStatus } from '@gantry/domain';
@@ -116,16 +117,39 @@ export class RunsRepository {
   }
 
   /**
-   * Inserts a QUEUED run and, in the same transaction, notifies
-   * `gantry_run_queued` `{runId, deploymentId}` and `gantry_run_events` `{runId}`.
+   * Inserts a QUEUED run and notifies `gantry_run_queued` `{runId, deploymentId}`
+   * and `gantry_run_events` `{runId}`, in ONE statement (a single implicit
+   * transaction: the notifications are delivered exactly when the row commits).
+   * One round trip instead of an interactive transaction's five keeps the
+   * launch cheap for the replica that also dispatches.
    */
-  insertQueued(orgId: string, run: NewRun): Promise<RunModel> {
-    return this.db.$transaction(async (tx) => {
-      const created = await tx.run.create({ data: { ...run, orgId, status: 'QUEUED' } });
-      await tx.$executeRaw`SELECT pg_notify(${CHANNELS.runQueued}, ${JSON.stringify({ runId: created.id, deploymentId: created.deploymentId })})`;
-      await tx.$executeRaw`SELECT pg_notify(${CHANNELS.runEvents}, ${JSON.stringify({ runId: created.id })})`;
-      return created;
-    });
+  async insertQueued(orgId: string, run: NewRun): Promise<RunModel> {
+    const id = randomUUID();
+    const rows = await this.db.$queryRaw<{ created_at: Date }[]>`
+      WITH created AS (
+        INSERT INTO runs (id, org_id, deployment_id, code_location_id, code_location_version, status, asset_keys,
+                          partition_key, partition_range_start, partition_range_end, tags, traceparent, launched_by)
+        VALUES (${id}::uuid, ${orgId}::uuid, ${run.deploymentId}::uuid, ${run.codeLocationId}::uuid, ${run.codeLocationVersion},
+                'QUEUED', ${run.assetKeys}::text[], ${run.partitionKey}, ${run.partitionRangeStart}, ${run.partitionRangeEnd},
+                ${JSON.stringify(run.tags)}::jsonb, ${run.traceparent}, ${run.launchedBy})
+        RETURNING id, deployment_id, created_at
+      )
+      SELECT created_at,
+             pg_notify(${CHANNELS.runQueued}, json_build_object('runId', id, 'deploymentId', deployment_id)::text)::text AS queued,
+             pg_notify(${CHANNELS.runEvents}, json_build_object('runId', id)::text)::text AS events
+      FROM created`;
+    return {
+      id,
+      orgId,
+      ...run,
+      status: 'QUEUED',
+      agentId: null,
+      leaseExpiresAt: null,
+      failureReason: null,
+      createdAt: rows[0]!.created_at,
+      startedAt: null,
+      endedAt: null,
+    };
   }
 
   /**
