@@ -9,7 +9,11 @@ import { HealthController } from './health/health.controller';
 import { LOGGER } from './logging/logger';
 import { MetaResolver } from './meta/meta.resolver';
 
-/** Where the code-first schema is written; committed and checked for drift. */
+/**
+ * The committed schema file. The app builds its schema in memory; the drift
+ * test (api.spec.ts) compares it with this file (`UPDATE_SCHEMA=1 npm test --
+ * api.spec` rewrites it).
+ */
 export const SCHEMA_FILE = path.resolve(import.meta.dirname, '../schema.graphql');
 
 /** Root module; `forRoot` binds the validated config and logger. */
@@ -23,7 +27,7 @@ export class AppModule {
         DatabaseModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
-          autoSchemaFile: SCHEMA_FILE,
+          autoSchemaFile: true,
           sortSchema: true,
           subscriptions: { 'graphql-ws': true },
           playground: false,
