@@ -14,7 +14,8 @@ export default [
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          allow: [],
+          // The apps' embeddable surfaces; only tests/e2e and bench may import them (see the rule below).
+          allow: ['@gantry/control-plane', '@gantry/agent'],
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
@@ -27,6 +28,16 @@ export default [
           ],
         },
       ],
+    },
+  },
+  {
+    // Apps never import other apps: only end-to-end tests and benchmarks embed them.
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [
+        { name: '@gantry/control-plane', message: 'apps never import apps; only tests/e2e and bench embed the control plane' },
+        { name: '@gantry/agent', message: 'apps never import apps; only tests/e2e and bench embed the agent' },
+      ] }],
     },
   },
 ];

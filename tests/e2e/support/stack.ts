@@ -3,9 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPrismaClient, createTestDatabase, type PrismaClient, type TestDatabase } from '@gantry/db';
 import { mintToken } from '@gantry/domain';
-import { startAgent, type RunningAgent } from '../../../apps/agent/src/agent';
-import { loadControlPlaneConfig, type ControlPlaneConfig } from '../../../apps/control-plane/src/config/control-plane.config';
-import { startControlPlane, type RunningControlPlane } from '../../../apps/control-plane/src/server';
+import { startAgent, type RunningAgent } from '@gantry/agent';
+import { loadControlPlaneConfig, startControlPlane, type ControlPlaneConfig, type RunningControlPlane } from '@gantry/control-plane';
 
 /** A real control plane and a real agent on loopback, over a fresh test database. */
 export interface Stack {
