@@ -8,10 +8,16 @@ const LOG_DIR = path.resolve(import.meta.dirname, '../../.gantry/bench-logs');
 export function startChildProcess(name: string, entry: string, env: Record<string, string>) {
   mkdirSync(LOG_DIR, { recursive: true });
   const log = createWriteStream(path.join(LOG_DIR, `${name}.log`));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_ARGS adds node flags to the services, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
+  const extra = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  // A benchmark that crashes must not leave its services running and skewing the next measurement.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   return {
     /** Polls the URL until it answers 2xx; rejects after 60 s or when the process exits. */
     async waitHttp(url: string): Promise<void> {

@@ -42,7 +42,11 @@ const SELECT_ASSIGNMENT = `
 const CLAIM_ONE = (deploymentFilter: string) => `
   WITH claimed AS (
     UPDATE runs SET status = 'STARTING', agent_id = $2, lease_expires_at = now() + $3 * interval '1 millisecond'
-    WHERE id = $1 AND status = 'QUEUED' AND org_id = $4 ${deploymentFilter}
+    -- "(org_id = $4) IS TRUE" (and the deployment filter's IS TRUE) are scope checks written so they cannot
+    -- drive the plan: with young statistics the planner otherwise claims through
+    -- the (org_id, created_at) index and filters every run of the organization
+    -- by id (measured: 2 ms per claim at 3,000 runs); the primary key must win.
+    WHERE id = $1 AND status = 'QUEUED' AND (org_id = $4) IS TRUE ${deploymentFilter}
     RETURNING ${CLAIMED.join(', ')}
   )${SELECT_ASSIGNMENT}`;
 
@@ -61,7 +65,7 @@ const CLAIM_OLDEST = (deploymentFilter: string) => `
   ORDER BY c.created_at, c.id`;
 
 const SQL = {
-  claimOneScoped: CLAIM_ONE('AND deployment_id = ANY($5::uuid[])'),
+  claimOneScoped: CLAIM_ONE('AND (deployment_id = ANY($5::uuid[])) IS TRUE'),
   claimOneOrgWide: CLAIM_ONE(''),
   claimOldestScoped: CLAIM_OLDEST('AND deployment_id = ANY($5::uuid[])'),
   claimOldestOrgWide: CLAIM_OLDEST(''),

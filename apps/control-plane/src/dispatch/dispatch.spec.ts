@@ -30,6 +30,8 @@ describe('dispatch', () => {
     assert.ok(DISPATCH_RECONCILE_INTERVAL_MS >= 10_000, 'the only timer that claims runs is a slow safety net');
     const { org, token, codeLocationId } = await tenant();
     const agent = await TestAgent.connect(t.address, token, { name: 'pushed', deployments: ['prod'], freeSlots: 5 });
+    // Let the connect-time backlog claim finish first: it would rightly take a run queued meanwhile.
+    await sleep(300);
 
     const silent = await queueRun(t.pool, { orgId: org.orgId, deploymentId: org.prodDeploymentId, codeLocationId, notify: false });
     const started = performance.now();
