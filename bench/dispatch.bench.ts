@@ -15,34 +15,22 @@
  * Both sides first run an unmeasured warm-up at the same rate.
  * Env: BENCH_SECONDS (default 30), BENCH_RATE (50), BENCH_AGENTS (20), BENCH_WARMUP_SECONDS (3).
  */
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import pg from 'pg';
 import { loadAgentProto, type ControlMessage__Output } from '@gantry/proto';
-import { freePort } from '@gantry/db';
 import { percentile, r2, seedBenchTenant, startBenchDatabase } from './support/bench-env';
-import { startChildProcess } from './support/child-process';
+import { startBenchControlPlane } from './support/child-process';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 30);
 const RATE = Number(process.env['BENCH_RATE'] ?? 50);
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 20);
 /** Unmeasured warm-up at the same rate first (JIT, lazy module loading, pool connections), for both sides. */
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
-const ROOT = path.resolve(import.meta.dirname, '..');
 
 const db = await startBenchDatabase();
 const tenant = await seedBenchTenant(db.prisma, ['bench/asset']);
-const httpPort = await freePort();
-const grpcPort = await freePort();
-const cp = startChildProcess('control-plane', path.join(ROOT, 'apps/control-plane/src/main.ts'), {
-  DATABASE_URL: db.postgres.url,
-  GANTRY_HTTP_PORT: String(httpPort),
-  GANTRY_GRPC_PORT: String(grpcPort),
-  GANTRY_LEASE_TTL_MS: '600000',
-  GANTRY_LOG_LEVEL: 'warn',
-});
-const baseUrl = `http://127.0.0.1:${httpPort}`;
-await cp.waitHttp(`${baseUrl}/readyz`);
+const cp = await startBenchControlPlane(db.postgres.url, { GANTRY_LEASE_TTL_MS: '600000' });
+const { baseUrl } = cp;
 
 // --- observer of commits ---------------------------------------------------
 const observer = new pg.Client({ connectionString: db.postgres.url });
@@ -64,7 +52,7 @@ const sessions: grpc.ClientDuplexStream<unknown, ControlMessage__Output>[] = [];
 const clients: grpc.Client[] = [];
 await Promise.all(
   Array.from({ length: AGENTS }, async (_, i) => {
-    const client = new proto.gantry.agent.v1.AgentService(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
+    const client = new proto.gantry.agent.v1.AgentService(cp.grpcAddress, grpc.credentials.createInsecure());
     clients.push(client);
     const md = new grpc.Metadata();
     md.set('authorization', `Bearer ${tenant.agentToken}`);

@@ -19,9 +19,8 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { freePort } from '@gantry/db';
 import { r2, seedBenchTenant, startBenchDatabase } from './support/bench-env';
-import { startChildProcess } from './support/child-process';
+import { startBenchControlPlane, startChildProcess } from './support/child-process';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -55,18 +54,10 @@ writeFileSync(
   `name: bench-ingest\ndeployment: prod\ncommand: ["${process.execPath}", "emit.mjs"]\nassets:\n  - key: bench/ingest\n`,
 );
 
-const httpPort = await freePort();
-const grpcPort = await freePort();
-const cp = startChildProcess('control-plane', path.join(ROOT, 'apps/control-plane/src/main.ts'), {
-  DATABASE_URL: db.postgres.url,
-  GANTRY_HTTP_PORT: String(httpPort),
-  GANTRY_GRPC_PORT: String(grpcPort),
-  GANTRY_LOG_LEVEL: 'warn',
-});
-const baseUrl = `http://127.0.0.1:${httpPort}`;
-await cp.waitHttp(`${baseUrl}/readyz`);
+const cp = await startBenchControlPlane(db.postgres.url);
+const { baseUrl } = cp;
 const agent = startChildProcess('agent', path.join(ROOT, 'apps/agent/src/main.ts'), {
-  GANTRY_CONTROL_PLANE_GRPC: `127.0.0.1:${grpcPort}`,
+  GANTRY_CONTROL_PLANE_GRPC: cp.grpcAddress,
   GANTRY_AGENT_TOKEN: tenant.agentToken,
   GANTRY_AGENT_NAME: 'bench',
   GANTRY_AGENT_STATE_DIR: path.join(work, 'agent-state'),

@@ -38,3 +38,27 @@ export function startChildProcess(name: string, entry: string, env: Record<strin
     },
   };
 }
+
+/** A control plane started as its own process for a benchmark, ready to serve. */
+export interface BenchControlPlane {
+  baseUrl: string;
+  grpcAddress: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `apps/control-plane` on free ports against `databaseUrl` and waits for `/readyz`. */
+export async function startBenchControlPlane(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchControlPlane> {
+  const { freePort } = await import('@gantry/db');
+  const httpPort = await freePort();
+  const grpcPort = await freePort();
+  const cp = startChildProcess('control-plane', path.resolve(import.meta.dirname, '../../apps/control-plane/src/main.ts'), {
+    DATABASE_URL: databaseUrl,
+    GANTRY_HTTP_PORT: String(httpPort),
+    GANTRY_GRPC_PORT: String(grpcPort),
+    GANTRY_LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const baseUrl = `http://127.0.0.1:${httpPort}`;
+  await cp.waitHttp(`${baseUrl}/readyz`);
+  return { baseUrl, grpcAddress: `127.0.0.1:${grpcPort}`, stop: () => cp.stop() };
+}
