@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { freePort } from '@gantry/db';
 
 const LOG_DIR = path.resolve(import.meta.dirname, '../../.gantry/bench-logs');
 
@@ -48,7 +49,6 @@ export interface BenchControlPlane {
 
 /** Starts `apps/control-plane` on free ports against `databaseUrl` and waits for `/readyz`. */
 export async function startBenchControlPlane(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchControlPlane> {
-  const { freePort } = await import('@gantry/db');
   const httpPort = await freePort();
   const grpcPort = await freePort();
   const cp = startChildProcess('control-plane', path.resolve(import.meta.dirname, '../../apps/control-plane/src/main.ts'), {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { PipesMetadataInput } from '@gantry/pipes';
+import { PipesMetadata, type PipesMetadataInput } from '@gantry/pipes';
 import { markdownTable, num, queryOne, queryRows, sqlString, tableColumns } from './duckdb-query';
 
 /** Where the raw data comes from (files of the `vega-datasets` npm package). */
@@ -43,22 +43,31 @@ export interface FlightsAsset {
   build: (input: AssetBuildInput) => Promise<AssetOutcome>;
 }
 
-const int = (value: number): PipesMetadataInput => ({ raw_value: value, type: 'int' });
-const float = (value: number): PipesMetadataInput => ({ raw_value: Math.round(value * 100) / 100, type: 'float' });
-const json = (value: unknown): PipesMetadataInput => ({ raw_value: value, type: 'json' });
-const md = (value: string): PipesMetadataInput => ({ raw_value: value, type: 'md' });
-const path = (value: string): PipesMetadataInput => ({ raw_value: value, type: 'path' });
+const { int, json, md, path } = PipesMetadata;
+/** A float rounded to two decimals, for display. */
+const float = (value: number): PipesMetadataInput => PipesMetadata.float(Math.round(value * 100) / 100);
 
 /** sha256 of a file, first 16 hex digits: the data version of an asset copied from it. */
 function fileVersion(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
 }
 
-/** row_count, columns and a five-row preview of a table (optionally of the rows matching `where`). */
+/** A table's columns with their DuckDB types, as Dagster's standard `dagster/column_schema` (type `table_schema`). */
+async function columnSchema(conn: DuckDBConnection, table: string): Promise<PipesMetadataInput> {
+  const rows = await queryRows(conn, `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ${sqlString(table)} ORDER BY ordinal_position`);
+  return PipesMetadata.tableSchema(rows.map((r) => ({ name: String(r['column_name']), type: String(r['data_type']), constraints: { nullable: r['is_nullable'] === 'YES' } })));
+}
+
+/** row_count, columns (names and schema) and a five-row preview of a table (optionally of the rows matching `where`). */
 async function describeTable(conn: DuckDBConnection, table: string, where = 'TRUE', orderBy = '1'): Promise<Record<string, PipesMetadataInput>> {
   const count = num(await queryOne(conn, `SELECT count(*)::INTEGER AS n FROM ${table} WHERE ${where}`), 'n');
   const preview = await queryRows(conn, `SELECT * FROM ${table} WHERE ${where} ORDER BY ${orderBy} LIMIT 5`);
-  return { row_count: int(count), columns: json(await tableColumns(conn, table)), preview: md(markdownTable(preview)) };
+  return {
+    row_count: int(count),
+    columns: json(await tableColumns(conn, table)),
+    'dagster/column_schema': await columnSchema(conn, table),
+    preview: md(markdownTable(preview)),
+  };
 }
 
 const monthList = (months: readonly string[]): string => months.map(sqlString).join(', ');
@@ -193,6 +202,7 @@ async function buildTopDelays({ conn }: AssetBuildInput): Promise<AssetOutcome> 
     metadata: {
       row_count: int(rows.length),
       columns: json(await tableColumns(conn, 'top_delays')),
+      'dagster/column_schema': await columnSchema(conn, 'top_delays'),
       preview: md(markdownTable(rows)),
       months_covered: json(months.map((r) => String(r['month']))),
       worst_airport: worst ? `${String(worst['origin'])} (${String(worst['airport'])})` : 'none',

@@ -20,12 +20,18 @@ function findVegaData(from: string): string {
   }
 }
 
-/** Resolves the database file and the source files from the environment (see the file comment). */
-export function resolvePaths(env: Record<string, string | undefined>): FlightsPaths {
+/**
+ * Resolves the database file and the source files from the environment:
+ * the database is `<GANTRY_EXAMPLE_DATA_DIR>/flights/flights.duckdb`
+ * (default `<repo>/.gantry/examples/flights/flights.duckdb`); the sources are
+ * in `GANTRY_VEGA_DATA_DIR` or the vega-datasets package found above this folder.
+ * Errors: when no vega-datasets data folder is found.
+ */
+export function resolvePaths(env: Readonly<Record<string, string | undefined>>): FlightsPaths {
   const dataDir = env['GANTRY_EXAMPLE_DATA_DIR'] || path.resolve(HERE, '../../.gantry/examples');
   const vega = env['GANTRY_VEGA_DATA_DIR'] || findVegaData(HERE);
   return {
-    database: path.join(dataDir, 'flights.duckdb'),
+    database: path.join(dataDir, 'flights', 'flights.duckdb'),
     sources: { flightsParquet: path.join(vega, 'flights-3m.parquet'), airportsCsv: path.join(vega, 'airports.csv') },
   };
 }

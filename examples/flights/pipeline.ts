@@ -4,16 +4,20 @@
  * orchestrator through the Pipes protocol (`@gantry/pipes`).
  *
  * Environment: the Pipes variables (`DAGSTER_PIPES_CONTEXT`,
- * `DAGSTER_PIPES_MESSAGES`); `GANTRY_EXAMPLE_DATA_DIR` (where `flights.duckdb`
- * lives; default `<repo>/.gantry/examples`); `GANTRY_VEGA_DATA_DIR` (the
- * vega-datasets `data` folder; default found by walking up to `node_modules`).
+ * `DAGSTER_PIPES_MESSAGES`); `GANTRY_EXAMPLE_DATA_DIR` (the database is
+ * `<dir>/flights/flights.duckdb`; default dir `<repo>/.gantry/examples`);
+ * `GANTRY_VEGA_DATA_DIR` (the vega-datasets `data` folder; default found by
+ * walking up to `node_modules`).
+ * Selection: the context's asset keys, run in dependency order; the
+ * partitioned asset computes the context's partition key or key range, or
+ * every month when there is neither.
  * Exit code 0 on success; 1 after reporting `closed` with the exception.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadCodeLocation, type AssetDefinition } from '@gantry/code-location';
-import { openPipes, type PipesSession } from '@gantry/pipes';
+import { PipesMetadata, withPipes, type PipesSession } from '@gantry/pipes';
 import { tableExists } from './duckdb-query';
 import { FLIGHTS_ASSETS } from './flights-assets';
 import { resolvePaths } from './flights-paths';
@@ -42,9 +46,10 @@ function plan(assets: AssetDefinition[], selected: readonly string[]): AssetDefi
 /** Runs the selected assets; reports materializations and checks. Errors propagate to {@link main}. */
 async function run(pipes: PipesSession): Promise<void> {
   const started = performance.now();
+  const { assetKeys, partitionKey, partitionKeyRange } = pipes.context;
   const location = await loadCodeLocation(path.join(HERE, 'gantry.yaml'));
-  if (pipes.assetKeys.length === 0) throw new Error('the pipes context selects no assets');
-  const steps = plan(location.assets, pipes.assetKeys);
+  if (assetKeys.length === 0) throw new Error('the pipes context selects no assets');
+  const steps = plan(location.assets, assetKeys);
   const paths = resolvePaths(process.env);
   mkdirSync(path.dirname(paths.database), { recursive: true });
   pipes.log.info(`flights: ${steps.map((s) => s.key).join(' → ')} into ${paths.database}`);
@@ -56,12 +61,12 @@ async function run(pipes: PipesSession): Promise<void> {
       const spec = FLIGHTS_ASSETS[asset.key]!;
       for (const dep of asset.deps) {
         const table = FLIGHTS_ASSETS[dep]?.table;
-        if (!pipes.assetKeys.includes(dep) && (!table || !(await tableExists(conn, table)))) {
+        if (!assetKeys.includes(dep) && (!table || !(await tableExists(conn, table)))) {
           throw new Error(`${asset.key} needs ${dep}, which is neither in this run nor materialized in ${paths.database}`);
         }
       }
       const definedMonths = asset.partitions ? monthKeys(asset.partitions) : [];
-      const months = asset.partitions ? selectMonths(definedMonths, pipes.partitionKey, pipes.partitionKeyRange) : [];
+      const months = asset.partitions ? selectMonths(definedMonths, partitionKey, partitionKeyRange) : [];
       pipes.log.info(`${asset.key}: computing${months.length ? ` months ${months[0]}..${months.at(-1)}` : ''}`);
       const t0 = performance.now();
       const outcome = await spec.build({ conn, sources: paths.sources, months, definedMonths });
@@ -77,8 +82,8 @@ async function run(pipes: PipesSession): Promise<void> {
         ...(outcome.dataVersion !== undefined && { dataVersion: outcome.dataVersion }),
         metadata: {
           ...outcome.metadata,
-          duration_ms: { raw_value: durationMs, type: 'int' },
-          path: { raw_value: paths.database, type: 'path' },
+          duration_ms: PipesMetadata.int(durationMs),
+          path: PipesMetadata.path(paths.database),
           table: spec.table,
         },
       });
@@ -97,22 +102,19 @@ async function run(pipes: PipesSession): Promise<void> {
   pipes.log.info(`flights: done in ${Math.round(performance.now() - started)} ms`);
 }
 
-/** Entry point: opens Pipes, runs, closes; exit code 1 on any failure. */
+/** Entry point: runs inside a Pipes session (closed with the error on failure); exit code 1 on any failure. */
 async function main(): Promise<void> {
-  let pipes: PipesSession;
   try {
-    pipes = openPipes();
+    await withPipes(async (pipes) => {
+      try {
+        await run(pipes);
+      } catch (error) {
+        pipes.log.error(`flights pipeline failed: ${(error as Error).message}`);
+        throw error;
+      }
+    });
   } catch (error) {
     process.stderr.write(`flights pipeline: ${(error as Error).message}\n`);
-    process.exitCode = 1;
-    return;
-  }
-  try {
-    await run(pipes);
-    pipes.close();
-  } catch (error) {
-    pipes.log.error(`flights pipeline failed: ${(error as Error).message}`);
-    pipes.close(error);
     process.exitCode = 1;
   }
 }

@@ -13,11 +13,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadCodeLocation } from '@gantry/code-location';
 import {
+  createPipesContextData,
   encodePipesParams,
+  isPipesMessageLine,
   parsePipesMessageLine,
   PIPES_CONTEXT_ENV,
   PIPES_MESSAGES_ENV,
-  type PipesContextData,
   type PipesMessage,
   type PipesMethodParams,
 } from '@gantry/pipes';
@@ -33,24 +34,21 @@ interface WeatherRun {
   messages: PipesMessage[];
 }
 
-/** Runs weather.py with a context file and a file message channel, as the agent's process launcher does. */
-async function runWeather(dataDir: string, assetKeys: string[]): Promise<WeatherRun> {
+/**
+ * Runs weather.py with a context file and, by default, a file message channel
+ * as the agent's process launcher does; `channel: 'stderr'` asks dagster_pipes
+ * to write its messages to stderr instead (the stdio channel).
+ */
+async function runWeather(dataDir: string, assetKeys: string[], channel: 'file' | 'stderr' = 'file'): Promise<WeatherRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gantry-weather-pipes-'));
   try {
     const contextFile = path.join(dir, 'context.json');
     const messagesFile = path.join(dir, 'messages.jsonl');
-    const context: PipesContextData = {
+    const context = createPipesContextData({
       asset_keys: assetKeys,
-      code_version_by_asset_key: null,
-      provenance_by_asset_key: null,
-      partition_key: null,
-      partition_key_range: null,
-      partition_time_window: null,
       run_id: `test-${Date.now()}`,
-      job_name: null,
-      retry_number: 0,
       extras: { deployment: 'prod', code_location: 'python-weather' },
-    };
+    });
     writeFileSync(contextFile, JSON.stringify(context));
     const child = spawn(PYTHON, ['weather.py'], {
       cwd: HERE,
@@ -58,7 +56,7 @@ async function runWeather(dataDir: string, assetKeys: string[]): Promise<Weather
         ...process.env,
         GANTRY_EXAMPLE_DATA_DIR: dataDir,
         [PIPES_CONTEXT_ENV]: encodePipesParams({ path: contextFile }),
-        [PIPES_MESSAGES_ENV]: encodePipesParams({ path: messagesFile }),
+        [PIPES_MESSAGES_ENV]: encodePipesParams(channel === 'file' ? { path: messagesFile } : { stdio: 'stderr' }),
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -68,10 +66,10 @@ async function runWeather(dataDir: string, assetKeys: string[]): Promise<Weather
       child.on('error', reject);
       child.on('close', resolve);
     });
-    const text = existsSync(messagesFile) ? readFileSync(messagesFile, 'utf8') : '';
+    const text = channel === 'stderr' ? stderr : existsSync(messagesFile) ? readFileSync(messagesFile, 'utf8') : '';
     const messages = text
       .split('\n')
-      .filter((l) => l.length > 0)
+      .filter((l) => (channel === 'stderr' ? isPipesMessageLine(l) : l.length > 0))
       .map((line) => {
         const parsed = parsePipesMessageLine(line);
         assert.ok(parsed.ok, `dagster_pipes wrote a line we cannot parse: ${parsed.ok ? '' : parsed.reason}: ${line.slice(0, 200)}`);
@@ -139,6 +137,14 @@ describe('python-weather with the upstream dagster-pipes client', { skip: exists
     assert.equal(run.code, 0, `exit 0; stderr: ${run.stderr}`);
     assert.deepEqual(paramsOf(run.messages, 'report_asset_materialization').map((m) => m.asset_key), [MONTHLY]);
     assert.equal(paramsOf(run.messages, 'report_asset_check').length, 0, 'no check of an unselected asset');
+  });
+
+  test('through the stdio (stderr) channel the same messages arrive', async () => {
+    const run = await runWeather(dataDir, [DAILY, MONTHLY], 'stderr');
+    assert.equal(run.code, 0, `exit 0; stderr: ${run.stderr}`);
+    assert.deepEqual(run.messages.map((m) => m.method), [
+      'opened', 'log', 'report_asset_materialization', 'report_asset_check', 'log', 'report_asset_materialization', 'report_custom_message', 'log', 'closed',
+    ]);
   });
 
   test('an error inside open_dagster_pipes reaches us as closed with the exception', async () => {
