@@ -26,6 +26,8 @@ describe('launchRun and cancelRun', () => {
   let listener: pg.Client;
   let observer: pg.Client;
   const notes: Note[] = [];
+  /** Observer reads still in flight; awaited before the observer closes so none outlives the suite. */
+  const reads = new Set<Promise<unknown>>();
 
   before(async () => {
     h = await startApiHarness();
@@ -56,12 +58,20 @@ describe('launchRun and cancelRun', () => {
       const note: Note = { channel: msg.channel, payload };
       notes.push(note);
       // What a dispatcher woken by this notification would read.
-      void observer.query<{ status: string }>('SELECT status::text AS status FROM runs WHERE id = $1', [payload['runId']]).then((r) => (note.visibleStatus = r.rows[0]?.status ?? null));
+      const read = observer
+        .query<{ status: string }>('SELECT status::text AS status FROM runs WHERE id = $1', [payload['runId']])
+        .then(
+          (r) => (note.visibleStatus = r.rows[0]?.status ?? null),
+          (e: Error) => (note.visibleStatus = `read failed: ${e.message}`),
+        )
+        .finally(() => reads.delete(read));
+      reads.add(read);
     });
     for (const channel of Object.values(CHANNELS)) await listener.query(`LISTEN ${channel}`);
   });
   after(async () => {
     await listener.end();
+    await Promise.allSettled(reads);
     await observer.end();
     await h.close();
   });
