@@ -97,13 +97,14 @@ test('app.close() is bounded by shutdownGraceMs when a batch cannot finish', asy
     const started = Date.now();
     const closing = t.stopControlPlane();
     // Release the lock only after the grace period, so the pool can close afterwards.
-    setTimeout(() => void blocker.query('ROLLBACK'), GRACE + 500);
+    const rollback = new Promise<void>((resolve) => setTimeout(() => void blocker.query('ROLLBACK').catch(() => undefined).then(() => resolve()), GRACE + 500));
     const status = await agent.status;
     const endedAfter = Date.now() - started;
     assert.notEqual(status.code, grpc.status.OK);
     assert.ok(endedAfter >= GRACE - 50 && endedAfter < GRACE + 1000, `stream ended ${endedAfter} ms after close began`);
     assert.equal(agent.all('acks').length, 0, 'nothing acked that was not committed before the stream ended');
     await closing.catch(() => undefined);
+    await rollback;
     agent.close();
   } finally {
     blocker.release();
