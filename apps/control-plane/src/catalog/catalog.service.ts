@@ -8,6 +8,7 @@ import type { AuthContext } from '../auth/auth-context';
 import { AssetNotFoundError, DeploymentNotFoundError } from './catalog.errors';
 import { toAsset, toCodeLocation, toDeployment, toMaterialization, type AssetView } from './catalog.mappers';
 import { CatalogRepository, type AssetFilter, type CodeLocationRecord } from './catalog.repository';
+import { LaunchSelectionRepository } from './launch-selection.repository';
 import type { CodeLocation } from './models/code-location.model';
 import type { Deployment } from './models/deployment.model';
 import type { Materialization } from './models/materialization.model';
@@ -35,7 +36,10 @@ export function normalizeAssetKey(key: string, argument = 'key'): string {
  */
 @Injectable()
 export class CatalogService {
-  constructor(@Inject(CatalogRepository) private readonly repo: CatalogRepository) {}
+  constructor(
+    @Inject(CatalogRepository) private readonly repo: CatalogRepository,
+    @Inject(LaunchSelectionRepository) private readonly launchRows: LaunchSelectionRepository,
+  ) {}
 
   async deployments(auth: AuthContext): Promise<Deployment[]> {
     return (await this.repo.listDeployments(auth.orgId)).map(toDeployment);
@@ -85,13 +89,12 @@ export class CatalogService {
   async launchSelection(orgId: string, deploymentName: string, keys: readonly string[]): Promise<LaunchSelection> {
     if (keys.length === 0) throw new InvalidArgumentError('assetKeys', 'select at least one asset');
     const normalized = [...new Set(keys.map((k) => normalizeAssetKey(k, 'assetKeys')))];
-    const deployment = await this.requireDeployment(orgId, deploymentName);
-    const rows = await this.repo.findAssetsByKeys(orgId, deployment.id, normalized);
+    const { deployment, assets: rows, codeLocations } = await this.launchRows.find(orgId, deploymentName, normalized);
+    if (!deployment) throw new DeploymentNotFoundError(deploymentName);
     const active = new Map(rows.filter((r) => r.active).map((r) => [r.key, r]));
     const missing = normalized.filter((k) => !active.has(k));
     if (missing.length) throw new AssetNotFoundError(deploymentName, missing);
     const assets = normalized.map((k) => toAsset(active.get(k)!));
-    const codeLocations = await this.repo.findCodeLocationsByIds(orgId, [...new Set(assets.map((a) => a.codeLocationId))]);
     return { deployment, assets, codeLocations };
   }
 }

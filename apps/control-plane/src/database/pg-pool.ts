@@ -3,8 +3,9 @@ import pg from 'pg';
 import { CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from '../config/control-plane.config';
 
 /**
- * A raw pg pool for the two hot paths where Prisma's per-statement overhead
- * matters (dispatch claims and bulk event ingest). Everything else uses Prisma.
+ * A raw pg pool for the hot paths where Prisma's per-statement overhead
+ * matters (the launch's catalog read and insert, dispatch claims, bulk event
+ * ingest). Everything else uses Prisma.
  */
 @Injectable()
 export class PgPool implements OnModuleDestroy {

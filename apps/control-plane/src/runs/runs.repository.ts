@@ -3,8 +3,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, RunModel } from '@gantry/db';
 import type { RunStatus } from '@gantry/domain';
 import { PrismaService } from '../database/prisma.service';
+import { PgPool } from '../database/pg-pool';
 import { CHANNELS } from '../database/pg-listener';
 import type { TimeIdCursor } from '../api/pagination/cursor';
+
+// One statement (a single implicit transaction): the notifications go out exactly when the row commits.
+const INSERT_QUEUED = `
+  WITH created AS (
+    INSERT INTO runs (id, org_id, deployment_id, code_location_id, code_location_version, status, asset_keys,
+                      partition_key, partition_range_start, partition_range_end, tags, traceparent, launched_by)
+    VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, 'QUEUED', $6::text[], $7, $8, $9, $10::jsonb, $11, $12)
+    RETURNING id, deployment_id, created_at
+  )
+  SELECT created_at,
+         pg_notify('${CHANNELS.runQueued}', json_build_object('runId', id, 'deploymentId', deployment_id)::text)::text AS queued,
+         pg_notify('${CHANNELS.runEvents}', json_build_object('runId', id)::text)::text AS events
+  FROM created`;
 
 /** A run event as stored, without the surrogate id. */
 export interface RunEventRow {
@@ -63,7 +77,10 @@ export interface EventsPageKey {
  */
 @Injectable()
 export class RunsRepository {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  constructor(
+    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(PgPool) private readonly pg: PgPool,
+  ) {}
 
   private get db() {
     return this.prisma.client;
@@ -121,23 +138,19 @@ export class RunsRepository {
    * and `gantry_run_events` `{runId}`, in ONE statement (a single implicit
    * transaction: the notifications are delivered exactly when the row commits).
    * One round trip instead of an interactive transaction's five keeps the
-   * launch cheap for the replica that also dispatches.
+   * launch cheap for the replica that also dispatches; so does the raw pool
+   * (Prisma's per-statement CPU competes with the dispatch claim that this
+   * very commit wakes).
    */
   async insertQueued(orgId: string, run: NewRun): Promise<RunModel> {
     const id = randomUUID();
-    const rows = await this.db.$queryRaw<{ created_at: Date }[]>`
-      WITH created AS (
-        INSERT INTO runs (id, org_id, deployment_id, code_location_id, code_location_version, status, asset_keys,
-                          partition_key, partition_range_start, partition_range_end, tags, traceparent, launched_by)
-        VALUES (${id}::uuid, ${orgId}::uuid, ${run.deploymentId}::uuid, ${run.codeLocationId}::uuid, ${run.codeLocationVersion},
-                'QUEUED', ${run.assetKeys}::text[], ${run.partitionKey}, ${run.partitionRangeStart}, ${run.partitionRangeEnd},
-                ${JSON.stringify(run.tags)}::jsonb, ${run.traceparent}, ${run.launchedBy})
-        RETURNING id, deployment_id, created_at
-      )
-      SELECT created_at,
-             pg_notify(${CHANNELS.runQueued}, json_build_object('runId', id, 'deploymentId', deployment_id)::text)::text AS queued,
-             pg_notify(${CHANNELS.runEvents}, json_build_object('runId', id)::text)::text AS events
-      FROM created`;
+    const res = await this.pg.pool.query<{ created_at: Date }>({
+      name: 'gantry_insert_queued_run',
+      text: INSERT_QUEUED,
+      values: [id, orgId, run.deploymentId, run.codeLocationId, run.codeLocationVersion, run.assetKeys, run.partitionKey,
+        run.partitionRangeStart, run.partitionRangeEnd, JSON.stringify(run.tags), run.traceparent, run.launchedBy],
+    });
+    const rows = res.rows;
     return {
       id,
       orgId,
