@@ -6,21 +6,13 @@
  * later ones select downstream assets only and read what the first one wrote.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadCodeLocation } from '@gantry/code-location';
-import {
-  encodePipesParams,
-  parsePipesMessageLine,
-  PIPES_CONTEXT_ENV,
-  PIPES_MESSAGES_ENV,
-  type PipesContextData,
-  type PipesMessage,
-  type PipesMethodParams,
-} from '@gantry/pipes';
+import type { PipesContextData, PipesMessage, PipesMethodParams } from '@gantry/pipes';
+import { paramsOf, runPipesChild, type PipesChildRun } from '@gantry/pipes/testing';
 
 const HERE = import.meta.dirname;
 const ALL_ASSETS = ['flights/raw_flights', 'flights/airports', 'flights/daily_delays_by_airport', 'flights/top_delays'];
@@ -31,67 +23,27 @@ const JUNE_FLIGHTS = 502_222;
 /** Flights in the six monthly partitions: all 3,000,000 but the 6 stamped 2001-07-01 00:00. */
 const ALL_PARTITION_FLIGHTS = 2_999_994;
 
-interface PipelineRun {
-  code: number | null;
-  stderr: string;
-  messages: PipesMessage[];
-  ms: number;
-}
-
 type Selection = Pick<PipesContextData, 'asset_keys' | 'partition_key' | 'partition_key_range'>;
 
 /** Runs pipeline.ts like the agent's process launcher does and parses every message line (failing on a malformed one). */
-async function runPipeline(dataDir: string, selection: Selection): Promise<PipelineRun> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gantry-flights-pipes-'));
-  try {
-    const contextFile = path.join(dir, 'context.json');
-    const messagesFile = path.join(dir, 'messages.jsonl');
-    const context: PipesContextData = {
-      code_version_by_asset_key: null,
-      provenance_by_asset_key: null,
-      partition_time_window: null,
-      run_id: `test-${Date.now()}`,
-      job_name: null,
-      retry_number: 0,
-      extras: { deployment: 'prod', code_location: 'flights' },
-      ...selection,
-    };
-    writeFileSync(contextFile, JSON.stringify(context));
-    writeFileSync(messagesFile, '');
-    const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'pipeline.ts'], {
-      cwd: HERE,
-      env: {
-        ...process.env,
-        GANTRY_EXAMPLE_DATA_DIR: dataDir,
-        [PIPES_CONTEXT_ENV]: encodePipesParams({ path: contextFile }),
-        [PIPES_MESSAGES_ENV]: encodePipesParams({ path: messagesFile }),
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
-    const ms = Math.round(performance.now() - started);
-    const messages = readFileSync(messagesFile, 'utf8')
-      .split('\n')
-      .filter((l) => l.length > 0)
-      .map((line) => {
-        const parsed = parsePipesMessageLine(line);
-        assert.ok(parsed.ok, `malformed pipes message: ${parsed.ok ? '' : parsed.reason}: ${line.slice(0, 200)}`);
-        return parsed.message;
-      });
-    return { code, stderr, messages, ms };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function paramsOf<M extends PipesMessage['method']>(messages: PipesMessage[], method: M): PipesMethodParams[M][] {
-  return messages.filter((m) => m.method === method).map((m) => m.params as PipesMethodParams[M]);
+function runPipeline(dataDir: string, selection: Selection): Promise<PipesChildRun> {
+  const context: PipesContextData = {
+    code_version_by_asset_key: null,
+    provenance_by_asset_key: null,
+    partition_time_window: null,
+    run_id: `test-${Date.now()}`,
+    job_name: null,
+    retry_number: 0,
+    extras: { deployment: 'prod', code_location: 'flights' },
+    ...selection,
+  };
+  return runPipesChild({
+    command: process.execPath,
+    args: ['--import', 'tsx', 'pipeline.ts'],
+    cwd: HERE,
+    context,
+    env: { GANTRY_EXAMPLE_DATA_DIR: dataDir },
+  });
 }
 
 function materialization(messages: PipesMessage[], key: string): PipesMethodParams['report_asset_materialization'] {

@@ -6,83 +6,31 @@
  * Needs the venv at `<repo>/.gantry/venv` (created by the workspace setup).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadCodeLocation } from '@gantry/code-location';
-import {
-  createPipesContextData,
-  encodePipesParams,
-  isPipesMessageLine,
-  parsePipesMessageLine,
-  PIPES_CONTEXT_ENV,
-  PIPES_MESSAGES_ENV,
-  type PipesMessage,
-  type PipesMethodParams,
-} from '@gantry/pipes';
+import { createPipesContextData } from '@gantry/pipes';
+import { paramsOf, runPipesChild, type PipesChildRun } from '@gantry/pipes/testing';
 
 const HERE = import.meta.dirname;
 const PYTHON = path.resolve(HERE, '../../.gantry/venv/bin/python');
 const DAILY = 'weather/daily_weather';
 const MONTHLY = 'weather/monthly_summary';
 
-interface WeatherRun {
-  code: number | null;
-  stderr: string;
-  messages: PipesMessage[];
-}
-
 /**
  * Runs weather.py with a context file and, by default, a file message channel
  * as the agent's process launcher does; `channel: 'stderr'` asks dagster_pipes
  * to write its messages to stderr instead (the stdio channel).
  */
-async function runWeather(dataDir: string, assetKeys: string[], channel: 'file' | 'stderr' = 'file'): Promise<WeatherRun> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'gantry-weather-pipes-'));
-  try {
-    const contextFile = path.join(dir, 'context.json');
-    const messagesFile = path.join(dir, 'messages.jsonl');
-    const context = createPipesContextData({
-      asset_keys: assetKeys,
-      run_id: `test-${Date.now()}`,
-      extras: { deployment: 'prod', code_location: 'python-weather' },
-    });
-    writeFileSync(contextFile, JSON.stringify(context));
-    const child = spawn(PYTHON, ['weather.py'], {
-      cwd: HERE,
-      env: {
-        ...process.env,
-        GANTRY_EXAMPLE_DATA_DIR: dataDir,
-        [PIPES_CONTEXT_ENV]: encodePipesParams({ path: contextFile }),
-        [PIPES_MESSAGES_ENV]: encodePipesParams(channel === 'file' ? { path: messagesFile } : { stdio: 'stderr' }),
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
-    const text = channel === 'stderr' ? stderr : existsSync(messagesFile) ? readFileSync(messagesFile, 'utf8') : '';
-    const messages = text
-      .split('\n')
-      .filter((l) => (channel === 'stderr' ? isPipesMessageLine(l) : l.length > 0))
-      .map((line) => {
-        const parsed = parsePipesMessageLine(line);
-        assert.ok(parsed.ok, `dagster_pipes wrote a line we cannot parse: ${parsed.ok ? '' : parsed.reason}: ${line.slice(0, 200)}`);
-        return parsed.message;
-      });
-    return { code, stderr, messages };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function paramsOf<M extends PipesMessage['method']>(messages: PipesMessage[], method: M): PipesMethodParams[M][] {
-  return messages.filter((m) => m.method === method).map((m) => m.params as PipesMethodParams[M]);
+function runWeather(dataDir: string, assetKeys: string[], channel: 'file' | 'stderr' = 'file'): Promise<PipesChildRun> {
+  const context = createPipesContextData({
+    asset_keys: assetKeys,
+    run_id: `test-${Date.now()}`,
+    extras: { deployment: 'prod', code_location: 'python-weather' },
+  });
+  return runPipesChild({ command: PYTHON, args: ['weather.py'], cwd: HERE, context, channel, env: { GANTRY_EXAMPLE_DATA_DIR: dataDir } });
 }
 
 describe('python-weather with the upstream dagster-pipes client', { skip: existsSync(PYTHON) ? false : `no venv at ${PYTHON}` }, () => {

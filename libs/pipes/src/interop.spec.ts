@@ -13,7 +13,8 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { encodePipesParams, PIPES_CONTEXT_ENV, PIPES_MESSAGES_ENV, type PipesParams } from './codec';
 import type { PipesContextData } from './context';
-import { isPipesMessageLine, parsePipesMessageLine, type PipesMessage, type PipesMethodParams } from './messages';
+import { isPipesMessageLine, parsePipesMessageLine, type PipesMessage } from './messages';
+import { paramsOf } from './testing/pipes-child';
 import { skipWithoutUpstream, UPSTREAM_PYTHON } from './testing/upstream-python';
 
 const FIXTURE = path.join(import.meta.dirname, 'testing', 'client-fixture.ts');
@@ -83,8 +84,6 @@ function parseAll(lines: string[]): PipesMessage[] {
   });
 }
 
-const params = <M extends PipesMessage['method']>(messages: PipesMessage[], method: M): PipesMethodParams[M][] =>
-  messages.filter((m) => m.method === method).map((m) => m.params as PipesMethodParams[M]);
 
 /** The calls of the `parity` scenario of client-fixture.ts, with dagster_pipes. */
 const PYTHON_PARITY = `
@@ -112,7 +111,7 @@ describe('pipes interop: TypeScript client in a child process', () => {
   test('reads every context field it was given', () => {
     const r = runTs('context', { context: { ...FULL_CONTEXT, asset_keys: ['demo/a'] } });
     assert.equal(r.status, 0, r.stderr);
-    const [custom] = params(parseAll(r.lines), 'report_custom_message');
+    const [custom] = paramsOf(parseAll(r.lines), 'report_custom_message');
     assert.deepEqual(custom?.payload, {
       context: {
         assetKeys: ['demo/a'],
@@ -157,7 +156,7 @@ describe('pipes interop: TypeScript client in a child process', () => {
   test('a failing body closes with the exception and its cause; exit code 1', () => {
     const r = runTs('fail');
     assert.equal(r.status, 1, r.stderr);
-    const [closed] = params(parseAll(r.lines), 'closed');
+    const [closed] = paramsOf(parseAll(r.lines), 'closed');
     assert.equal(closed?.exception?.name, 'Error');
     assert.equal(closed?.exception?.message, 'transform failed');
     assert.deepEqual([closed?.exception?.cause?.name, closed?.exception?.cause?.message], ['RangeError', 'month 13 does not exist']);
@@ -192,7 +191,7 @@ with open_dagster_pipes() as pipes:
     assert.ok(r.stdout.includes('plain python output\n'));
     const messages = parseAll(r.lines);
     assert.deepEqual(messages.map((m) => m.method), ['opened', 'report_custom_message', 'closed']);
-    assert.deepEqual(params(messages, 'report_custom_message')[0]?.payload, {
+    assert.deepEqual(paramsOf(messages, 'report_custom_message')[0]?.payload, {
       ...FULL_CONTEXT,
       traceparent: FULL_CONTEXT.extras['traceparent'],
       is_asset_step: true,
@@ -226,8 +225,8 @@ with open_dagster_pipes() as pipes:
 `);
     const ts = runTs('fail');
     assert.notEqual(py.status, 0);
-    const [pyClosed] = params(parseAll(py.lines), 'closed');
-    const [tsClosed] = params(parseAll(ts.lines), 'closed');
+    const [pyClosed] = paramsOf(parseAll(py.lines), 'closed');
+    const [tsClosed] = paramsOf(parseAll(ts.lines), 'closed');
     assert.equal(pyClosed?.exception?.name, 'ValueError');
     assert.match(pyClosed?.exception?.message ?? '', /transform failed/);
     assert.equal(pyClosed?.exception?.cause?.name, 'KeyError');
