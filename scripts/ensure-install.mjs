@@ -2,7 +2,8 @@
 // Makes a fresh clone runnable: installs npm packages when node_modules is
 // missing or stale, generates the Prisma client (on Prisma's WebAssembly
 // generator; see TOOLCHAIN.md), and prepares the Python venv with the upstream
-// `dagster-pipes` package for the Python example and interop tests.
+// `dagster-pipes` package for the Python example and interop tests, plus the
+// Python test tools (moto, cfn-lint).
 // Idempotent and quick when nothing changed. Plain .mjs: it runs before tsx exists.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -36,11 +37,12 @@ if (!existsSync(path.join(root, 'libs/db/src/generated/prisma/client.ts')) || !f
   writeFileSync(marker('prisma'), schemaHash);
 }
 
-const pyReq = stamp('examples/python-weather/requirements.txt');
+const pyFiles = ['examples/python-weather/requirements.txt', 'scripts/requirements-dev.txt'];
+const pyReq = pyFiles.map(stamp).join(':');
 const venv = path.join(stateDir, 'venv');
 if (!existsSync(path.join(venv, 'bin/python')) || !fresh('python', pyReq)) {
-  console.log('gantry: preparing the Python venv (dagster-pipes)…');
+  console.log('gantry: preparing the Python venv (dagster-pipes, moto, cfn-lint)…');
   run('python3', ['-m', 'venv', venv]);
-  run(path.join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', '-r', 'examples/python-weather/requirements.txt']);
+  run(path.join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', ...pyFiles.flatMap((f) => ['-r', f])]);
   writeFileSync(marker('python'), pyReq);
 }
