@@ -87,6 +87,8 @@ async function grantAppRole(databaseUrl: string, role: string, log: (l: string) 
     }
     await client.query(`REVOKE ALL ON _prisma_migrations FROM ${r}`);
     await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
+    // The SECURITY DEFINER lookups that cross tenants (token by hash, sign-in, lease reaper).
+    await client.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${r}`);
     await client.query('COMMIT');
     log(`Granted role ${role} data access on ${rows.length} table(s) (append-only on ${APPEND_ONLY_TABLES.join(', ')}).`);
   } catch (error) {
