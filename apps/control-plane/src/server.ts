@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { organizationPathMiddleware } from './api/organization-path.middleware';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { type ControlPlaneConfig } from './config/control-plane.config';
@@ -54,6 +55,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: { l
   let httpPort: number;
   let grpcPort: number;
   try {
+    app.use(organizationPathMiddleware);
     app.useBodyParser('json', { limit: config.maxRequestBytes });
     await app.get(PgListener).start();
     await app.listen(config.httpPort, config.bindHost);

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { hashToken, TOKEN_PREFIX } from '@gantry/domain';
 import { LOGGER } from '../logging/logger';
 import type { AuthContext, GrantScope } from './auth-context';
-import type { Authenticator } from './authenticator';
 import { UnauthenticatedError } from './auth.errors';
 import { ApiTokensRepository, type ApiTokenRecord } from './api-tokens.repository';
 
@@ -19,7 +18,7 @@ const MAX_TOKEN_LENGTH = 256;
  * alike. Records `last_used_at` in the background, throttled per token.
  */
 @Injectable()
-export class ApiTokenAuthenticator implements Authenticator {
+export class ApiTokenAuthenticator {
   private readonly lastWritten = new Map<string, number>();
   private readonly log: Logger;
 
@@ -30,6 +29,7 @@ export class ApiTokenAuthenticator implements Authenticator {
     this.log = logger.child({ module: 'auth' });
   }
 
+  /** The auth context of `credentials` (`Bearer gantry_api_…`). Errors: UnauthenticatedError when missing, unknown, expired or revoked. */
   async authenticate(credentials: string | undefined): Promise<AuthContext> {
     const token = bearerToken(credentials);
     if (!token) throw new UnauthenticatedError();
