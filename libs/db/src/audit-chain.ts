@@ -272,8 +272,8 @@ export function prepareAuditEvent(input: AuditEventInput): Omit<AuditRecord, 'id
  */
 export async function appendAuditEvent(exec: SqlExecutor, input: AuditEventInput): Promise<AuditRecord> {
   const prepared = prepareAuditEvent(input);
-  await exec("WITH l AS (SELECT pg_advisory_xact_lock(hashtextextended('gantry.audit:' || $1::text, 0))) SELECT count(*)::int AS locked FROM l", [prepared.orgId]);
-  const [head] = await exec('SELECT seq::text AS seq, hash FROM audit_events WHERE org_id = $1::uuid ORDER BY seq DESC LIMIT 1', [prepared.orgId]);
+  await exec("SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended('gantry.audit:' || $1::text, 0))", [prepared.orgId]);
+  const [head] = await exec('SELECT seq::text AS seq, hash FROM audit_events WHERE org_id = $1::uuid ORDER BY audit_events.seq DESC LIMIT 1', [prepared.orgId]);
   const seq = head ? Number(head['seq']) + 1 : 1;
   const prevHash = head ? String(head['hash']) : AUDIT_GENESIS_HASH;
   const unhashed = { ...prepared, id: randomUUID(), seq, prevHash };
@@ -292,7 +292,7 @@ export async function appendAuditEvent(exec: SqlExecutor, input: AuditEventInput
   return record;
 }
 
-/** The columns of `audit_events` in the form {@link auditRecordFromRow} reads (seq as text). */
+/** The columns of `audit_events` in the form {@link auditRecordFromRow} reads (seq as text, so order by `audit_events.seq`, not the text alias). */
 export const AUDIT_COLUMNS =
   'id, org_id, seq::text AS seq, occurred_at, actor_kind, actor_id, actor_label, action, target_type, target_id, outcome, before, after, metadata, source_ip, user_agent, prev_hash, hash';
 
@@ -337,7 +337,7 @@ export async function verifyAuditChain(exec: SqlExecutor, orgId: string, options
   let previous: AuditRecord | undefined;
   let afterSeq = '0';
   for (;;) {
-    const rows = await exec(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE org_id = $1::uuid AND seq > $2::bigint ORDER BY seq LIMIT $3`, [orgId, afterSeq, batchSize]);
+    const rows = await exec(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE org_id = $1::uuid AND seq > $2::bigint ORDER BY audit_events.seq LIMIT $3`, [orgId, afterSeq, batchSize]);
     for (const row of rows) {
       const r = auditRecordFromRow(row);
       checked++;
