@@ -39,7 +39,7 @@ export class AuditRepository {
     if (filter.to) add('occurred_at < ?::timestamptz', filter.to.toISOString());
     if (page.beforeSeq !== undefined) add('seq < ?::bigint', String(page.beforeSeq));
     values.push(page.limit);
-    const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${values.length}`;
+    const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where.join(' AND ')} ORDER BY audit_events.seq DESC LIMIT $${values.length}`;
     return this.db.raw(orgId, async (client) => (await client.query(sql, values)).rows.map((r: Record<string, unknown>) => auditRecordFromRow(r)));
   }
 
