@@ -68,11 +68,14 @@ export function originOfHttpRequest(req: unknown): RequestOrigin {
 }
 
 /**
- * The origin of a gRPC call from its peer (`ipv4:1.2.3.4:5678`,
- * `ipv6:[::1]:5678`) and its `user-agent` metadata value. Never throws.
+ * The origin of a gRPC call from its peer (`127.0.0.1:5678`, `[::1]:5678`,
+ * or with grpc's `ipv4:`/`ipv6:` scheme prefix) and its `user-agent` metadata
+ * value. A peer that is no address (a unix socket) gives a null IP. Never throws.
  */
 export function originOfGrpcPeer(peer: string, userAgent: string | null): RequestOrigin {
-  const v4 = /^ipv4:(.+):\d+$/.exec(peer);
-  const v6 = /^ipv6:\[(.+)\]:\d+$/.exec(peer);
-  return { sourceIp: v4?.[1] ?? v6?.[1] ?? null, userAgent };
+  const bare = peer.replace(/^ipv[46]:/, '');
+  const bracketed = /^\[([0-9a-fA-F:.]+)\](?::\d+)?$/.exec(bare);
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?$/.exec(bare);
+  const ip = bracketed?.[1] ?? v4?.[1] ?? null;
+  return { sourceIp: ip ? ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1') : null, userAgent };
 }
