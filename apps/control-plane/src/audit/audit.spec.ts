@@ -64,11 +64,6 @@ describe('audit log', () => {
     loc = await createCodeLocation(h.prisma, a, { name: 'flights', assets: [{ key: 'f/raw' }] });
   });
   after(async () => {
-    const { rows } = await owner.query<{ row: string }>('SELECT row_to_json(e)::text AS row FROM audit_events e');
-    for (const secret of secrets) {
-      assert.ok(!rows.some((r) => r.row.includes(secret)), 'a minted token value reached the audit log');
-      assert.ok(!rows.some((r) => r.row.includes(secret.slice(20))), 'part of a token secret reached the audit log');
-    }
     await owner.end();
     await h.close();
   });
@@ -325,10 +320,30 @@ describe('audit log', () => {
     });
   });
 
+  test('concurrent records through AuditLog keep one unbroken chain', async () => {
+    const k = await createTenant(h.prisma);
+    secrets.push(k.token);
+    const stored = await Promise.all(Array.from({ length: 20 }, (_, i) => audit.record({ orgId: k.orgId, actor: { kind: 'system', id: null, label: 'test' }, action: 'test.concurrent', metadata: { i } })));
+    assert.deepEqual(stored.map((r) => r.seq).sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1));
+    const v = await h.gql<VerifyResult>(k.token, VERIFY);
+    assert.deepEqual(v.data?.auditLogVerify, { ok: true, eventsChecked: 20, firstBrokenSeq: null, reason: null });
+  });
+
   test('redaction covers secret keys and token-shaped values, and keeps ids and names', () => {
     const token = mintToken('agent').value;
     assert.deepEqual(redactSecrets({ password: 'x', clientSecret: 'y', apiKey: 'z', tokenId: 't-1', tokenName: 'ci', note: token, auth: 'Bearer abc', list: [token, 'ok'] }), {
       password: REDACTED, clientSecret: REDACTED, apiKey: REDACTED, tokenId: 't-1', tokenName: 'ci', note: REDACTED, auth: REDACTED, list: [REDACTED, 'ok'],
     });
+  });
+
+  // Runs last: every token minted above (used as bearer credentials, passed as a mutation argument, revoked and rejected) is checked.
+  test('no token value created in this file appears in any audit row', async () => {
+    const { rows } = await owner.query<{ row: string }>('SELECT row_to_json(e)::text AS row FROM audit_events e');
+    assert.ok(rows.length > 30, `the audit log was exercised (${rows.length} rows)`);
+    assert.ok(secrets.length >= 10);
+    for (const secret of secrets) {
+      assert.ok(!rows.some((r) => r.row.includes(secret)), 'a minted token value reached the audit log');
+      assert.ok(!rows.some((r) => r.row.includes(secret.slice(20))), 'part of a token secret reached the audit log');
+    }
   });
 });
