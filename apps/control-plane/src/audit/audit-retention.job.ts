@@ -40,6 +40,11 @@ export class AuditRetentionJob implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Stops the schedule and waits for a run in flight; {@link runOnce} still works. Idempotent. */
+  async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;

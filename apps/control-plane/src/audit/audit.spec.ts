@@ -303,13 +303,15 @@ describe('audit log', () => {
 
   describe('retention', () => {
     test('the job deletes events past the organization retention, records audit.retention, and verify still passes', async () => {
+      const job = h.server.app.get(AuditRetentionJob);
+      await job.stop(); // no scheduled run may delete this test's old events before runOnce does
       const g = await createTenant(h.prisma);
       secrets.push(g.token);
       await owner.query('UPDATE organizations SET audit_retention_days = 7 WHERE id = $1', [g.orgId]);
       const day = 86_400_000;
       for (const age of [30, 20, 8, 3, 0]) await audit.record({ orgId: g.orgId, actor: { kind: 'system', id: null, label: 'test' }, action: 'test.retention', occurredAt: new Date(Date.now() - age * day) });
       const untouched = (await owner.query<{ n: string }>('SELECT count(*) AS n FROM audit_events WHERE org_id = $1', [a.orgId])).rows[0]!.n;
-      const deleted = await h.server.app.get(AuditRetentionJob).runOnce(g.orgId);
+      const deleted = await job.runOnce(g.orgId);
       assert.deepEqual([...deleted], [[g.orgId, 3]]);
       const left = await events(g.token);
       assert.deepEqual(left.map((e) => [e.seq, e.action]), [[6, 'audit.retention'], [5, 'test.retention'], [4, 'test.retention']]);
