@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AUDIT_COLUMNS, auditRecordFromRow, pgExecutor, verifyAuditChain, type AuditChainVerification, type AuditRecord } from '@gantry/db';
 import { PgPool } from '../database/pg-pool';
-import { TenantDb } from '../database/tenant-db';
+import { ORG_SETTING, TenantDb } from '../database/tenant-db';
 import type { AuditFilter } from './audit-filter';
 
 /** An organization by slug. */
@@ -43,9 +43,26 @@ export class AuditRepository {
     return this.db.raw(orgId, async (client) => (await client.query(sql, values)).rows.map((r: Record<string, unknown>) => auditRecordFromRow(r)));
   }
 
-  /** Verifies the chain of `orgId` (see verifyAuditChain in @gantry/db). */
-  verify(orgId: string): Promise<AuditChainVerification> {
-    return this.db.raw(orgId, (client) => verifyAuditChain(pgExecutor(client), orgId));
+  /**
+   * Verifies the chain of `orgId` (see verifyAuditChain in @gantry/db) in one
+   * REPEATABLE READ snapshot, so retention or appends committing while the
+   * batches are read cannot look like a gap. (TenantDb.raw has no isolation
+   * option; this sets `gantry.org_id` the same way.)
+   */
+  async verify(orgId: string): Promise<AuditChainVerification> {
+    const client = await this.pg.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query('SELECT set_config($1, $2, true)', [ORG_SETTING, orgId]);
+      const result = await verifyAuditChain(pgExecutor(client), orgId);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /** The organization with `slug` (SECURITY DEFINER lookup `gantry_organization_by_slug`), or null. */
