@@ -35,7 +35,7 @@ test('an agent session records agent.connect and agent.disconnect, actor the age
   const [connect] = await eventually(async () => {
     const r = await rows("AND action = 'agent.connect'");
     return r.length > 0 && r;
-  });
+  }, 20_000);
   assert.deepEqual(
     { kind: connect?.actor_kind, id: connect?.actor_id, label: connect?.actor_label, target: [connect?.target_type, connect?.target_id], ip: connect?.source_ip },
     { kind: 'agent', id: tokenId, label: 'cluster-1', target: ['agent', agent.agentId], ip: '127.0.0.1' },
@@ -47,7 +47,7 @@ test('an agent session records agent.connect and agent.disconnect, actor the age
   const all = await eventually(async () => {
     const r = await rows('');
     return r.some((x) => x.action === 'agent.disconnect') && r;
-  });
+  }, 20_000);
   assert.deepEqual(all.map((r) => [Number(r.seq), r.action]), [[1, 'agent.connect'], [2, 'agent.disconnect']]);
   assert.equal(all[1]?.actor_id, tokenId);
   assert.ok(!JSON.stringify(all).includes(token.slice(13)), 'the agent token never reaches the audit log');
