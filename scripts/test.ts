@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { migrateDatabase, startEmbeddedPostgres, TEST_TEMPLATE_DATABASE, type RunningPostgres } from '@gantry/db';
+import { migrateDatabase, startEmbeddedPostgres, TEST_APP_ROLE, TEST_TEMPLATE_DATABASE, type RunningPostgres } from '@gantry/db';
 
 const root = path.resolve(import.meta.dirname, '..');
 const SEARCH = ['apps', 'libs', 'tests', 'examples'];
@@ -53,7 +53,8 @@ for (const { datname } of stale.rows) {
 await admin.query(`CREATE DATABASE ${TEST_TEMPLATE_DATABASE}`);
 const templateUrl = new URL(serverUrl);
 templateUrl.pathname = `/${TEST_TEMPLATE_DATABASE}`;
-await migrateDatabase({ databaseUrl: templateUrl.toString(), log: (l) => console.log(`[test-setup] ${l}`) });
+await migrateDatabase({ databaseUrl: templateUrl.toString(), appRole: TEST_APP_ROLE.name, log: (l) => console.log(`[test-setup] ${l}`) });
+await admin.query(`ALTER ROLE ${TEST_APP_ROLE.name} PASSWORD '${TEST_APP_ROLE.password}'`);
 await admin.query(`ALTER DATABASE ${TEST_TEMPLATE_DATABASE} WITH IS_TEMPLATE true`);
 await admin.end();
 

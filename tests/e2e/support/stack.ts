@@ -39,7 +39,7 @@ export async function startStack(codeLocationPaths: string[], cpOverrides: Parti
   await prisma.apiToken.create({ data: { orgId: org.id, name: 'e2e', tokenHash: api.hash, prefix: api.prefix } });
   const agentToken = mintToken('agent');
   await prisma.agentToken.create({ data: { orgId: org.id, name: 'e2e', tokenHash: agentToken.hash, prefix: agentToken.prefix, deploymentIds: [] } });
-  const cp = await startControlPlane(loadControlPlaneConfig({}, { databaseUrl: db.url, httpPort: 0, grpcPort: 0, logLevel: 'warn', ...cpOverrides }));
+  const cp = await startControlPlane(loadControlPlaneConfig({}, { databaseUrl: db.appUrl, httpPort: 0, grpcPort: 0, logLevel: 'warn', ...cpOverrides }));
   const state = mkdtempSync(path.join(os.tmpdir(), 'gantry-e2e-agent-'));
   const agent = await startAgent({ controlPlaneAddress: cp.grpcAddress, token: agentToken.value, name: 'e2e-agent', stateDir: state, codeLocationPaths, maxConcurrentRuns: 2, logLevel: 'warn' });
 

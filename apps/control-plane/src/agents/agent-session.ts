@@ -220,7 +220,7 @@ export class AgentSession implements SessionHandle {
       deploymentIds: deployments.map((d) => d.id),
     });
     if (this.isClosed()) {
-      await this.s.agents.markDisconnected(reg.id, reg.connectedAt);
+      await this.s.agents.markDisconnected(this.orgId, reg.id, reg.connectedAt);
       return;
     }
     this.agentId = reg.id;
@@ -268,7 +268,9 @@ export class AgentSession implements SessionHandle {
   private async renewLeases(runIds: readonly string[]): Promise<void> {
     const valid = runIds.filter(isUuid);
     const outcome = await this.s.leases.renew(this.holder(), valid);
-    if (!outcome.tokenValid) throw new AgentUnauthenticatedError();
+    // A rotated token's previous secret stops working when its grace period ends, even mid-session.
+    const graceOver = this.principal.graceUntil !== undefined && this.principal.graceUntil.getTime() <= Date.now();
+    if (!outcome.tokenValid || graceOver) throw new AgentUnauthenticatedError();
     for (const r of outcome.revoked) this.revokeLease(r.runId, r.reason);
     for (const id of runIds) if (!isUuid(id)) this.revokeLease(id, LEASE_LOST_REASON);
   }
@@ -366,7 +368,7 @@ export class AgentSession implements SessionHandle {
     this.s.registry.remove(this);
     const connectedAt = this.connectedAt;
     const done = connectedAt
-      ? this.s.agents.markDisconnected(this.agentId, connectedAt).then(
+      ? this.s.agents.markDisconnected(this.orgId, this.agentId, connectedAt).then(
           () => this.log.info('agent disconnected'),
           (error: unknown) => this.log.warn({ err: error }, 'could not mark the agent disconnected'),
         )

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PgPool } from '../database/pg-pool';
+import { TenantDb } from '../database/tenant-db';
 import { CHANNELS } from '../database/pg-listener';
 import { LEASE_EXPIRED_REASON_PREFIX } from '../leases/leases.repository';
 import type { PreparedEventBatch } from './event-batch';
@@ -99,7 +99,7 @@ const RETRYABLE = new Set(['40P01', '40001']);
 /** Bulk storage of run events on the raw pg pool (the ingest hot path). */
 @Injectable()
 export class RunEventsRepository {
-  constructor(@Inject(PgPool) private readonly pg: PgPool) {}
+  constructor(@Inject(TenantDb) private readonly tenant: TenantDb) {}
 
   /**
    * Stores a prepared batch for `agentId` of `orgId` (see STORE_BATCH); only
@@ -122,7 +122,7 @@ export class RunEventsRepository {
     ];
     for (let attempt = 1; ; attempt++) {
       try {
-        const res = await this.pg.pool.query<HeldRunRow>({ name: 'gantry_store_events', text: STORE_BATCH, values });
+        const res = await this.tenant.raw(orgId, (c) => c.query<HeldRunRow>({ name: 'gantry_store_events', text: STORE_BATCH, values }));
         return res.rows;
       } catch (error) {
         const code = (error as { code?: unknown }).code;

@@ -30,7 +30,7 @@ export async function startTestControlPlane(
   options: { logger?: Logger } = {},
 ): Promise<TestControlPlane> {
   const db = await createTestDatabase();
-  const config = loadControlPlaneConfig({}, { databaseUrl: db.url, httpPort: 0, grpcPort: 0, logLevel: 'silent', ...overrides });
+  const config = loadControlPlaneConfig({}, { databaseUrl: db.appUrl, httpPort: 0, grpcPort: 0, logLevel: 'silent', ...overrides });
   const cp = await startControlPlane(config, options.logger ? { logger: options.logger } : {});
   const prisma = createPrismaClient({ databaseUrl: db.url, maxConnections: 4 });
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });

@@ -35,7 +35,7 @@ export interface GqlResponse<T> {
 /** Starts the real server (HTTP and gRPC on port 0) on a fresh database cloned from the migrated template. */
 export async function startApiHarness(): Promise<ApiHarness> {
   const db = await createTestDatabase();
-  const server = await startControlPlane(loadControlPlaneConfig({}, { databaseUrl: db.url, httpPort: 0, grpcPort: 0, logLevel: 'warn' }));
+  const server = await startControlPlane(loadControlPlaneConfig({}, { databaseUrl: db.appUrl, httpPort: 0, grpcPort: 0, logLevel: 'warn' }));
   const prisma = createPrismaClient({ databaseUrl: db.url, maxConnections: 4 });
   const clients: Client[] = [];
   return {
