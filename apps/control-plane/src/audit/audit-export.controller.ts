@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { covers } from '../rbac/authorize';
+import { permissionOf } from '../rbac/permissions';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
@@ -93,6 +95,8 @@ export class AuditExportController {
   private async prepare(req: Request, res: Response): Promise<{ orgId: string; slug: string; filter: AuditFilter } | undefined> {
     try {
       let auth: AuthContext;
+      // The path names the organization, as /orgs/<slug>/graphql does for GraphQL.
+      if (typeof req.params['org'] === 'string') req.headers['x-gantry-organization'] = req.params['org'];
       try {
         auth = await this.auth.authenticate({ req });
       } catch {
@@ -102,8 +106,11 @@ export class AuditExportController {
       const slug = typeof req.params['org'] === 'string' ? req.params['org'] : '';
       const org = await this.repo.organizationBySlug(slug);
       if (!org || org.id !== auth.orgId) throw new HttpFailure(404, { error: `organization ${JSON.stringify(slug)} not found`, code: 'ORGANIZATION_NOT_FOUND' });
-      // PERMISSION CHECK (lead): exporting the audit log needs Admin at organization scope (auth.grants);
-      // answer 403 {error, code: "FORBIDDEN"} here when missing.
+      // The export reads what Query.auditEvents reads, so it needs the same permission.
+      const role = permissionOf('Query.auditEvents')?.role ?? 'OWNER';
+      if (!covers(auth.grants, role, { kind: 'organization' })) {
+        throw new HttpFailure(403, { error: `forbidden: exporting the audit log requires the role ${role} on the organization`, code: 'FORBIDDEN' });
+      }
       return { orgId: org.id, slug: org.slug, filter: parseAuditFilter(filterArgs(req.query), '') };
     } catch (error) {
       if (error instanceof HttpFailure) res.status(error.status).json(error.body);

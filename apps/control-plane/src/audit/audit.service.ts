@@ -22,7 +22,7 @@ export class AuditService {
    * Errors: InvalidArgumentError (filter, `first` outside 1..100), InvalidCursorError.
    */
   async list(auth: AuthContext, args: { filter?: AuditFilterArgs | null; first: number; after?: string | null }): Promise<ConnectionShape<AuditEvent>> {
-    // PERMISSION CHECK (lead): reading the audit log needs Admin at organization scope.
+    // Permission (Admin on the organization): rbac/permissions.ts, checked by the guard.
     const limit = pageSize(args.first);
     const filter = parseAuditFilter(args.filter);
     const beforeSeq = args.after ? decodeAuditCursor(args.after) : undefined;
@@ -32,7 +32,7 @@ export class AuditService {
 
   /** Verifies the caller's organization's chain (see verifyAuditChain in @gantry/db). */
   verify(auth: AuthContext): Promise<AuditChainVerification> {
-    // PERMISSION CHECK (lead): verifying the audit log needs Admin at organization scope.
+    // Permission (Admin on the organization): rbac/permissions.ts, checked by the guard.
     return this.repo.verify(auth.orgId);
   }
 

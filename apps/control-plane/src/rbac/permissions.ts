@@ -65,6 +65,8 @@ export const PERMISSIONS: Readonly<Record<OperationName, OperationPermission>> =
   'Query.invitations': p('ADMIN', 'organization', 'open invitations'),
   'Query.apiTokens': p('ADMIN', 'organization', 'API tokens (never their secrets)'),
   'Query.agentTokens': p('ADMIN', 'organization', 'agent tokens (never their secrets)'),
+  'Query.auditEvents': p('ADMIN', 'organization', 'the audit log, filtered and paginated (also exported as NDJSON/CSV)'),
+  'Query.auditLogVerify': p('ADMIN', 'organization', "verify the organization's audit hash chain"),
   'Mutation.createOrganization': p('VIEWER', 'user', 'create an organization; its creator becomes Owner'),
   'Mutation.createDeployment': p('ADMIN', 'organization', 'add a deployment'),
   'Mutation.launchRun': p('LAUNCHER', 'deployment', 'queue a run of assets', true),
