@@ -137,6 +137,20 @@ describe('the built-in development issuer, served by the control plane', () => {
     assert.equal(((await bad.json()) as Record<string, unknown>)['error'], 'invalid_client');
   });
 
+  test('logout ends the session: its refresh token is refused, and the browser returns to the console', async () => {
+    const { body } = await devSignIn(issuer, { name: 'Barbara', email: 'barbara@example.test' });
+    const logout = new URL(`${issuer}/protocol/openid-connect/logout`);
+    logout.search = new URLSearchParams({ id_token_hint: String(body['id_token']), post_logout_redirect_uri: 'http://localhost:5173/', state: 'bye' }).toString();
+    const res = await fetch(logout, { redirect: 'manual' });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('location'), 'http://localhost:5173/?state=bye');
+    const refresh = await fetch(`${issuer}/protocol/openid-connect/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'gantry-console', refresh_token: String(body['refresh_token']) }),
+    });
+    assert.equal(refresh.status, 400);
+  });
+
   test('userinfo answers for an access token and refuses anything else', async () => {
     const { body } = await devSignIn(issuer, { name: 'Linus', email: 'linus@example.test' });
     const ok = await fetch(`${issuer}/protocol/openid-connect/userinfo`, { headers: { authorization: `Bearer ${String(body['access_token'])}` } });
