@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,26 +45,78 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Launch parameters of one `kc.sh start-dev` process. */
+interface Launch {
+  home: string;
+  javaHome: string;
+  admin: KeycloakAdminCredentials;
+  /** H2 files (`keycloakdb.*`) to start from; none: a fresh database whose master realm gets `admin` as bootstrap admin. */
+  seedDir?: string;
+  readyTimeoutMs: number;
+}
+
+/** Default of {@link StartKeycloakOptions.readyTimeoutMs}, ms. */
+const READY_TIMEOUT_MS = 300_000;
+
 /**
  * Starts Keycloak in development mode (`kc.sh start-dev`) on a free loopback
- * port, with an H2 database in a fresh temporary folder and a random bootstrap
- * admin password passed through the environment (not the command line, so it
- * never shows in `ps`). Resolves once the master realm answers.
+ * port with an H2 database in a fresh temporary folder, and resolves once the
+ * master realm answers. The database starts as a copy of a seed kept beside
+ * the distribution (`<cacheDir>/keycloak-<version>-seed`: an initialized schema
+ * and master realm, which saves Keycloak ~20 s of Liquibase and realm setup on
+ * every start). The seed is made on first use by one extra start with a random
+ * bootstrap admin password passed through the environment (never on the
+ * command line, so it does not show in `ps`); that password is kept in the
+ * seed's `admin.json` (mode 0600), as this server only ever serves tests on
+ * 127.0.0.1. The JVM runs with the C1 compiler only (`-XX:TieredStopAtLevel=1`):
+ * half the CPU at startup on a shared machine.
  * Errors: rejects when the distribution cannot be fetched, Java 21+ is missing,
  * the process exits early or readiness times out (with the tail of its log).
  */
 export async function startKeycloak(options: StartKeycloakOptions = {}): Promise<RunningKeycloak> {
   const home = await ensureKeycloakDistribution(options);
   const javaHome = options.javaHome ?? findKeycloakJavaHome(process.env['JAVA_HOME']);
+  const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+  const seedDir = `${home}-seed`;
+  const adminFile = path.join(seedDir, 'admin.json');
+  if (!existsSync(adminFile)) {
+    const started = Date.now();
+    options.log?.(`initializing the seed database ${seedDir} (once per Keycloak version)`);
+    const admin = { username: 'gantry-test-admin', password: randomBytes(24).toString('base64url') };
+    const first = await launch({ home, javaHome, admin, readyTimeoutMs });
+    const dataDir = await first.halt();
+    const staging = mkdtempSync(`${seedDir}-tmp-`);
+    try {
+      for (const f of readdirSync(dataDir)) if (/^keycloakdb\..*\.db$/.test(f) && !f.endsWith('.lock.db') && !f.endsWith('.trace.db')) copyFileSync(path.join(dataDir, f), path.join(staging, f));
+      writeFileSync(path.join(staging, 'admin.json'), JSON.stringify(admin), { mode: 0o600 });
+      try {
+        renameSync(staging, seedDir);
+      } catch (error) {
+        // Another run made the seed meanwhile: use theirs.
+        if (!existsSync(adminFile)) throw error;
+      }
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    options.log?.(`seed database ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const admin = JSON.parse(readFileSync(adminFile, 'utf8')) as KeycloakAdminCredentials;
+  const { url, startupMs, logFile, stop } = await launch({ home, javaHome, admin, seedDir, readyTimeoutMs });
+  return { url, admin, startupMs, logFile, stop };
+}
+
+/** Starts one `kc.sh start-dev`; `halt` stops it and keeps its data folder (returned). */
+async function launch(l: Launch): Promise<RunningKeycloak & { halt(): Promise<string> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gantry-keycloak-'));
+  if (l.seedDir) for (const f of readdirSync(l.seedDir)) if (f.endsWith('.db')) copyFileSync(path.join(l.seedDir, f), path.join(dataDir, f));
   const logFile = path.join(dataDir, 'keycloak.log');
   const [httpPort, managementPort] = [await freePort(), await freePort()];
-  const admin = { username: 'gantry-test-admin', password: randomBytes(24).toString('base64url') };
   const url = `http://127.0.0.1:${httpPort}`;
   const out = openSync(logFile, 'a');
   const started = Date.now();
   const child = spawn(
-    path.join(home, 'bin', 'kc.sh'),
+    path.join(l.home, 'bin', 'kc.sh'),
     [
       'start-dev',
       '--http-host=127.0.0.1',
@@ -79,11 +131,11 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
       env: {
         PATH: process.env['PATH'],
         HOME: process.env['HOME'],
-        JAVA_HOME: javaHome,
-        // A modest heap: the machine is shared (Keycloak's default takes half the RAM up front).
+        JAVA_HOME: l.javaHome,
+        // A modest heap (Keycloak's default reserves half the RAM) and C1 only: the machine is shared.
         JAVA_OPTS_KC_HEAP: '-Xms128m -Xmx768m',
-        KC_BOOTSTRAP_ADMIN_USERNAME: admin.username,
-        KC_BOOTSTRAP_ADMIN_PASSWORD: admin.password,
+        JAVA_OPTS_APPEND: '-XX:TieredStopAtLevel=1',
+        ...(l.seedDir ? {} : { KC_BOOTSTRAP_ADMIN_USERNAME: l.admin.username, KC_BOOTSTRAP_ADMIN_PASSWORD: l.admin.password }),
       },
     },
   );
@@ -95,26 +147,25 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
       resolve();
     });
   });
-  const stop = async (): Promise<void> => {
+  const halt = async (): Promise<string> => {
     if (exited === undefined) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       await exit;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    return dataDir;
   };
-  const deadline = started + (options.readyTimeoutMs ?? 300_000);
+  const stop = async (): Promise<void> => {
+    rmSync(await halt(), { recursive: true, force: true });
+  };
+  const deadline = started + l.readyTimeoutMs;
   for (;;) {
-    if (exited !== undefined) {
+    if (exited !== undefined || Date.now() > deadline) {
+      const why = exited ?? `was not ready within ${l.readyTimeoutMs} ms`;
       const tail = logTail(logFile);
       await stop();
-      throw new Error(`Keycloak ${exited} before it was ready:\n${tail}`);
-    }
-    if (Date.now() > deadline) {
-      const tail = logTail(logFile);
-      await stop();
-      throw new Error(`Keycloak was not ready within ${options.readyTimeoutMs ?? 300_000} ms:\n${tail}`);
+      throw new Error(`Keycloak ${why}:\n${tail}`);
     }
     try {
       const res = await fetch(`${url}/realms/master/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
@@ -124,7 +175,7 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  return { url, admin, startupMs: Date.now() - started, logFile, stop };
+  return { url, admin: l.admin, startupMs: Date.now() - started, logFile, stop, halt };
 }
 
 function logTail(file: string, lines = 40): string {
