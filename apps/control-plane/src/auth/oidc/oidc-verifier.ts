@@ -108,9 +108,13 @@ export class OidcVerifier {
   }
 }
 
-/** Maps jose's error codes to a refusal reason. */
+/**
+ * Maps jose's error codes to a refusal reason. jose's error is not kept as
+ * `cause`: its claim errors carry the token's claims set, which has no place in
+ * a log line.
+ */
 function toInvalidToken(error: unknown): InvalidTokenError {
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = error instanceof errors.JOSEError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
   const reason = ((): InvalidTokenReason => {
     if (!(error instanceof errors.JOSEError)) return 'issuer_unavailable'; // fetch of the JWKS failed
     switch (error.code) {
@@ -136,5 +140,5 @@ function toInvalidToken(error: unknown): InvalidTokenError {
         return 'malformed';
     }
   })();
-  return new InvalidTokenError(reason, detail, { cause: error });
+  return new InvalidTokenError(reason, detail);
 }
