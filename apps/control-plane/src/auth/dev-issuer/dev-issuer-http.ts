@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isAllowedOrigin } from './dev-issuer-clients';
 
@@ -77,4 +78,18 @@ export function cors(req: IncomingMessage, res: ServerResponse): boolean {
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const THIRD_PARTY_COOKIES_SCRIPT = 'parent.postMessage("unsupported", "*")';
+
+/**
+ * keycloak-js's third-party cookie probe (`3p-cookies/step1.html`, loaded in a
+ * hidden iframe before its session-status iframe): answers "unsupported", so
+ * keycloak-js skips the session iframe this issuer does not serve. Framable,
+ * and its one inline script is allowed by hash.
+ */
+export function sendThirdPartyCookiesProbe(res: ServerResponse): void {
+  const hash = createHash('sha256').update(THIRD_PARTY_COOKIES_SCRIPT).digest('base64');
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': `default-src 'none'; script-src 'sha256-${hash}'` });
+  res.end(`<!doctype html><script>${THIRD_PARTY_COOKIES_SCRIPT}</script>`);
 }

@@ -46,6 +46,14 @@ describe('the built-in development issuer, served by the control plane', () => {
     assert.equal(jwks.keys[0]?.['d'], undefined, 'no private key material');
   });
 
+  test("keycloak-js's third-party cookie probe answers unsupported, so it skips the session iframe", async () => {
+    const res = await fetch(`${issuer}/protocol/openid-connect/3p-cookies/step1.html`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-frame-options'), null, 'it is loaded in an iframe');
+    assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'sha256-/);
+    assert.match(await res.text(), /postMessage\("unsupported"/);
+  });
+
   test('a full authorization code + PKCE flow over HTTP yields Keycloak-shaped tokens', async () => {
     const { status, body } = await devSignIn(issuer, { name: 'Grace Hopper', email: 'Grace@Example.test' });
     assert.equal(status, 200);
@@ -99,6 +107,8 @@ describe('the built-in development issuer, served by the control plane', () => {
     assert.equal(new URL(noPkce.headers.get('location') ?? '').searchParams.get('error'), 'invalid_request');
     const plain = await fetch(`${issuer}/protocol/openid-connect/auth?${new URLSearchParams({ ...base, code_challenge: 'abc', code_challenge_method: 'plain' })}`, { redirect: 'manual' });
     assert.equal(new URL(plain.headers.get('location') ?? '').searchParams.get('error'), 'invalid_request');
+    const silent = await fetch(`${issuer}/protocol/openid-connect/auth?${new URLSearchParams({ ...base, code_challenge: 'abc', code_challenge_method: 'S256', prompt: 'none', response_mode: 'fragment' })}`, { redirect: 'manual' });
+    assert.equal(new URLSearchParams(new URL(silent.headers.get('location') ?? '').hash.slice(1)).get('error'), 'login_required', 'check-sso returns at once, in the fragment');
     const evil = await fetch(`${issuer}/protocol/openid-connect/auth?${new URLSearchParams({ ...base, redirect_uri: 'https://evil.test/cb', code_challenge: 'abc', code_challenge_method: 'S256' })}`, { redirect: 'manual' });
     assert.equal(evil.status, 400);
     assert.equal(evil.headers.get('location'), null);

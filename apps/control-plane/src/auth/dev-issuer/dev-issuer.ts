@@ -4,7 +4,7 @@ import { jwtVerify } from 'jose';
 import type { Logger } from 'pino';
 import { DEV_AUTOMATION_CLIENT_ID, DEV_CONSOLE_CLIENT_ID, isAllowedRedirectUri, type DevClient } from './dev-issuer-clients';
 import { DevIssuerInProductionError, OAuthError } from './dev-issuer.errors';
-import { cors, type Middleware, readForm, redirect, sendHtml, sendJson } from './dev-issuer-http';
+import { cors, type Middleware, readForm, redirect, sendHtml, sendJson, sendThirdPartyCookiesProbe } from './dev-issuer-http';
 import { generateDevSigningKey, type DevSigningKey } from './dev-issuer-keys';
 import { errorPage, signedOutPage, signInPage } from './dev-issuer-sign-in-page';
 import {
@@ -162,8 +162,7 @@ export class DevIssuer {
       case `${oidc}/logout`:
         return this.logout(req, res);
       case `${oidc}/3p-cookies/step1.html`:
-        // keycloak-js probes third-party cookies before its session iframe; "unsupported" makes it skip the iframe.
-        return sendHtml(res, 200, '<!doctype html><script>parent.postMessage("unsupported", "*")</script>');
+        return sendThirdPartyCookiesProbe(res);
       default:
         break;
     }
@@ -207,6 +206,8 @@ export class DevIssuer {
       redirect(res, withParams(redirectUri, responseMode, { error, error_description: description, state, iss: this.issuer }));
     if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'only response_type=code');
     if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) return fail('invalid_request', 'PKCE with code_challenge_method=S256 is required');
+    // No browser session is kept, so a silent check (keycloak-js `check-sso`) always needs a sign-in (OIDC Core §3.1.2.6).
+    if (q.get('prompt') === 'none') return fail('login_required', 'sign in first');
     const id = randomBytes(24).toString('base64url');
     this.sweep();
     this.pending.set(id, {
