@@ -140,6 +140,12 @@ async function launch(l: Launch): Promise<RunningKeycloak & { halt(): Promise<st
     },
   );
   closeSync(out);
+  // Should the starting process die without stopping it (a failed setup, an uncaught error), the JVM goes with it.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
   let exited: string | undefined;
   const exit = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -148,6 +154,7 @@ async function launch(l: Launch): Promise<RunningKeycloak & { halt(): Promise<st
     });
   });
   const halt = async (): Promise<string> => {
+    process.removeListener('exit', killOnExit);
     if (exited === undefined) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
