@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,31 +79,71 @@ export async function startKeycloak(options: StartKeycloakOptions = {}): Promise
   const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
   const seedDir = `${home}-seed`;
   const adminFile = path.join(seedDir, 'admin.json');
-  if (!existsSync(adminFile)) {
-    const started = Date.now();
-    options.log?.(`initializing the seed database ${seedDir} (once per Keycloak version)`);
-    const admin = { username: 'gantry-test-admin', password: randomBytes(24).toString('base64url') };
-    const first = await launch({ home, javaHome, admin, readyTimeoutMs });
-    const dataDir = await first.halt();
-    const staging = mkdtempSync(`${seedDir}-tmp-`);
-    try {
-      for (const f of readdirSync(dataDir)) if (/^keycloakdb\..*\.db$/.test(f) && !f.endsWith('.lock.db') && !f.endsWith('.trace.db')) copyFileSync(path.join(dataDir, f), path.join(staging, f));
-      writeFileSync(path.join(staging, 'admin.json'), JSON.stringify(admin), { mode: 0o600 });
-      try {
-        renameSync(staging, seedDir);
-      } catch (error) {
-        // Another run made the seed meanwhile: use theirs.
-        if (!existsSync(adminFile)) throw error;
-      }
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-    options.log?.(`seed database ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  }
+  if (!existsSync(adminFile)) await withLock(`${seedDir}.lock`, () => (existsSync(adminFile) ? Promise.resolve() : makeSeed(home, javaHome, seedDir, readyTimeoutMs, options.log)));
   const admin = JSON.parse(readFileSync(adminFile, 'utf8')) as KeycloakAdminCredentials;
   const { url, startupMs, logFile, stop } = await launch({ home, javaHome, admin, seedDir, readyTimeoutMs });
   return { url, admin, startupMs, logFile, stop };
+}
+
+/**
+ * Makes the seed database: one start on a fresh database (which also runs
+ * Keycloak's build step in the distribution folder on its first start), a
+ * clean stop, and a copy of the H2 files and the admin credentials into
+ * `seedDir` (renamed into place, so readers never see half a seed).
+ */
+async function makeSeed(home: string, javaHome: string, seedDir: string, readyTimeoutMs: number, log: ((line: string) => void) | undefined): Promise<void> {
+  const adminFile = path.join(seedDir, 'admin.json');
+  const started = Date.now();
+  log?.(`initializing the seed database ${seedDir} (once per Keycloak version)`);
+  const admin = { username: 'gantry-test-admin', password: randomBytes(24).toString('base64url') };
+  const first = await launch({ home, javaHome, admin, readyTimeoutMs });
+  const dataDir = await first.halt();
+  const staging = mkdtempSync(`${seedDir}-tmp-`);
+  try {
+    for (const f of readdirSync(dataDir)) if (/^keycloakdb\..*\.db$/.test(f) && !f.endsWith('.lock.db') && !f.endsWith('.trace.db')) copyFileSync(path.join(dataDir, f), path.join(staging, f));
+    writeFileSync(path.join(staging, 'admin.json'), JSON.stringify(admin), { mode: 0o600 });
+    try {
+      renameSync(staging, seedDir);
+    } catch (error) {
+      // Another run made the seed meanwhile: use theirs.
+      if (!existsSync(adminFile)) throw error;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  log?.(`seed database ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Longest a lock of another run is waited for before it is taken as abandoned, ms. */
+const LOCK_STALE_MS = 15 * 60_000;
+
+/**
+ * Runs `fn` holding a lock folder (`mkdir` is atomic), so two test runs on a
+ * fresh machine do not build the same Keycloak distribution at once. A lock
+ * older than 15 minutes is taken as abandoned.
+ */
+async function withLock(lockDir: string, fn: () => Promise<void>): Promise<void> {
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch {
+      let age = 0;
+      try {
+        age = Date.now() - statSync(lockDir).mtimeMs;
+      } catch {
+        continue; // released meanwhile
+      }
+      if (age > LOCK_STALE_MS) rmSync(lockDir, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
 }
 
 /** Starts one `kc.sh start-dev`; `halt` stops it and keeps its data folder (returned). */
