@@ -13,12 +13,12 @@
  * own realm. No such file selected: no Keycloak.
  */
 import { spawn } from 'node:child_process';
+import { KEYCLOAK_TESTING_MODULE, keycloakTestEnv, startKeycloak, type RunningKeycloak } from '@gantry/keycloak-testing';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrateDatabase, startEmbeddedPostgres, TEST_TEMPLATE_DATABASE, type RunningPostgres } from '@gantry/db';
-import { KEYCLOAK_TESTING_MODULE, keycloakTestEnv, startKeycloak, type RunningKeycloak } from '@gantry/keycloak-testing';
 
 const root = path.resolve(import.meta.dirname, '..');
 const SEARCH = ['apps', 'libs', 'tests', 'examples'];
