@@ -5,9 +5,16 @@
  * template database once, then runs Node's test runner over every `*.spec.ts`
  * and `*.test.ts`. Each test file clones its own database from the template
  * (`createTestDatabase()` in @gantry/db). Exit code: the runner's.
+ *
+ * When a selected test file imports `@gantry/keycloak-testing`, one real
+ * Keycloak is started for the whole run (in parallel with PostgreSQL; fetched
+ * from Maven Central on first use) and handed to the test processes through
+ * GANTRY_TEST_KEYCLOAK_URL and the admin credentials; each file imports its
+ * own realm. No such file selected: no Keycloak.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { KEYCLOAK_TESTING_MODULE, keycloakTestEnv, startKeycloak, type RunningKeycloak } from '@gantry/keycloak-testing';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -28,6 +35,15 @@ function findTests(dir: string, out: string[] = []): string[] {
 
 const filter = process.argv.slice(2);
 const files = SEARCH.flatMap((d) => findTests(path.join(root, d))).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
+
+const needsKeycloak = files.some((f) => readFileSync(path.join(root, f), 'utf8').includes(KEYCLOAK_TESTING_MODULE));
+let keycloakStarted: Promise<RunningKeycloak> | undefined;
+if (needsKeycloak) {
+  console.log('[test-setup] starting Keycloak (a selected test file imports @gantry/keycloak-testing)');
+  keycloakStarted = startKeycloak({ log: (l) => console.log(`[test-setup] keycloak: ${l}`) });
+  // Reported where it is awaited; this only keeps an early failure from being unhandled meanwhile.
+  keycloakStarted.catch(() => undefined);
+}
 
 let embedded: RunningPostgres | undefined;
 let dataDir: string | undefined;
@@ -58,15 +74,29 @@ await admin.query(`ALTER ROLE ${TEST_APP_ROLE.name} PASSWORD '${TEST_APP_ROLE.pa
 await admin.query(`ALTER DATABASE ${TEST_TEMPLATE_DATABASE} WITH IS_TEMPLATE true`);
 await admin.end();
 
+let keycloak: RunningKeycloak | undefined;
+if (keycloakStarted) {
+  try {
+    keycloak = await keycloakStarted;
+  } catch (error) {
+    console.error('[test-setup] Keycloak did not start:', error);
+    await embedded?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    process.exit(1);
+  }
+  console.log(`[test-setup] Keycloak ready at ${keycloak.url} in ${(keycloak.startupMs / 1000).toFixed(1)} s`);
+}
+
 console.log(`[test-setup] running ${files.length} test file(s)`);
 const code = await new Promise<number>((resolve) => {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, GANTRY_TEST_SERVER_URL: serverUrl, NODE_ENV: 'test' } },
+    { cwd: root, stdio: 'inherit', env: { ...process.env, GANTRY_TEST_SERVER_URL: serverUrl, NODE_ENV: 'test', ...(keycloak ? keycloakTestEnv(keycloak) : {}) } },
   );
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
 });
+await keycloak?.stop();
 await embedded?.stop();
 if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 process.exit(code);

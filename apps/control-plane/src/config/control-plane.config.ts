@@ -23,6 +23,17 @@ export interface ControlPlaneConfig {
   logLevel: string;
   /** Time in-flight streams get to finish on shutdown, ms. Env: GANTRY_SHUTDOWN_GRACE_MS. Default 10000. */
   shutdownGraceMs: number;
+  /**
+   * OIDC issuer whose access tokens sign users in (a Keycloak realm, e.g.
+   * `https://sso.example.com/realms/gantry`), exactly as its discovery document
+   * states it. Env: GANTRY_OIDC_ISSUER. Unset: the built-in development issuer
+   * at `<httpUrl>/realms/gantry` is served and trusted (refused in production).
+   */
+  oidcIssuer: string | undefined;
+  /** Required `aud` of access tokens. Env: GANTRY_OIDC_AUDIENCE. Default `gantry-api`. */
+  oidcAudience: string;
+  /** Env: NODE_ENV. Default `development`. `production` refuses the development issuer. */
+  nodeEnv: string;
 }
 
 /** Raised at boot for a missing or invalid setting; names the variable. */
@@ -57,8 +68,29 @@ export function loadControlPlaneConfig(
     maxRequestBytes: int(env, 'GANTRY_MAX_REQUEST_BYTES', 1024 * 1024, 1024),
     logLevel: env['GANTRY_LOG_LEVEL'] ?? 'info',
     shutdownGraceMs: int(env, 'GANTRY_SHUTDOWN_GRACE_MS', 10_000),
+    oidcIssuer: oidcIssuer(env),
+    oidcAudience: env['GANTRY_OIDC_AUDIENCE'] || 'gantry-api',
+    nodeEnv: env['NODE_ENV'] || 'development',
     ...overrides,
   };
+}
+
+function oidcIssuer(env: Record<string, string | undefined>): string | undefined {
+  const raw = env['GANTRY_OIDC_ISSUER'];
+  if (!raw) {
+    if (env['NODE_ENV'] === 'production') {
+      throw new ConfigError('GANTRY_OIDC_ISSUER is required when NODE_ENV=production (the built-in development issuer is refused in production)');
+    }
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`GANTRY_OIDC_ISSUER must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`GANTRY_OIDC_ISSUER must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  return raw;
 }
 
 /** DI token under which the config is provided. */
