@@ -7,6 +7,7 @@ import { organizationPathMiddleware } from './api/organization-path.middleware';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { DevIssuer } from './auth/dev-issuer/dev-issuer';
+import { OidcIssuerRef } from './auth/oidc/oidc-access-token-verifier';
 import { type ControlPlaneConfig } from './config/control-plane.config';
 import { createLogger } from './logging/logger';
 import { PgListener } from './database/pg-listener';
@@ -83,6 +84,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: { l
   const grpcAddress = `${config.bindHost}:${grpcPort}`;
   devIssuer?.setBaseUrl(httpUrl);
   const oidcIssuer = config.oidcIssuer ?? devIssuer?.issuer ?? '';
+  app.get(OidcIssuerRef).current = oidcIssuer;
   logger.info({ httpUrl, grpcAddress, oidcIssuer, devIssuer: devIssuer !== undefined }, 'control plane started');
   return {
     app,

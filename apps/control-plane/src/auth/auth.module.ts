@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessTargets } from '../rbac/access-targets';
 import { MembershipsRepository } from '../tenancy/memberships.repository';
+import { CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from '../config/control-plane.config';
 import { ACCESS_TOKEN_VERIFIER } from './access-token-verifier';
+import { OidcAccessTokenVerifier, OidcIssuerRef } from './oidc/oidc-access-token-verifier';
 import { ApiTokenAuthenticator } from './api-token.authenticator';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { AuthGuard } from './auth.guard';
@@ -19,10 +21,15 @@ import { AuthService } from './auth.service';
     ApiTokenAuthenticator,
     MembershipsRepository,
     AccessTargets,
-    { provide: ACCESS_TOKEN_VERIFIER, useValue: null },
+    { provide: OidcIssuerRef, useFactory: (config: ControlPlaneConfig) => Object.assign(new OidcIssuerRef(), { current: config.oidcIssuer ?? '' }), inject: [CONTROL_PLANE_CONFIG] },
+    {
+      provide: ACCESS_TOKEN_VERIFIER,
+      useFactory: (ref: OidcIssuerRef, config: ControlPlaneConfig) => new OidcAccessTokenVerifier(ref, config.oidcAudience),
+      inject: [OidcIssuerRef, CONTROL_PLANE_CONFIG],
+    },
     AuthService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, MembershipsRepository, ApiTokensRepository],
+  exports: [AuthService, MembershipsRepository, ApiTokensRepository, OidcIssuerRef],
 })
 export class AuthModule {}
