@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helm';
 
-const ENV_READ = /(?:\benv|process\.env)\[['"]([A-Z][A-Z0-9_]*)['"]\]|process\.env\.([A-Z][A-Z0-9_]*)/g;
+const ENV_READ = /(?:\benv|process\.env)\[['"]([A-Z][A-Z0-9_]*)['"]\]|process\.env\.([A-Z][A-Z0-9_]*)|\(\s*env\s*,\s*['"]([A-Z][A-Z0-9_]*)['"]/g;
 
 function sources(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -16,13 +16,13 @@ function sources(dir: string, out: string[] = []): string[] {
 
 /**
  * Names of the environment variables the production sources under `dirs`
- * (relative to the repository root) read, as `env['X']`, `process.env['X']` or
- * `process.env.X`. Tests and test helpers are left out.
+ * (relative to the repository root) read, as `env['X']`, `process.env['X']`,
+ * `process.env.X` or a reader call `fn(env, 'X', …)`. Tests and test helpers are left out.
  */
 export function envNamesRead(dirs: string[]): Set<string> {
   const names = new Set<string>();
   for (const file of dirs.flatMap((d) => sources(path.join(ROOT, d)))) {
-    for (const m of readFileSync(file, 'utf8').matchAll(ENV_READ)) names.add((m[1] ?? m[2])!);
+    for (const m of readFileSync(file, 'utf8').matchAll(ENV_READ)) names.add((m[1] ?? m[2] ?? m[3])!);
   }
   return names;
 }
