@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { ensureHelm } from '../../../scripts/ensure-helm';
 
 const run = promisify(execFile);
 
@@ -26,9 +25,24 @@ export interface HelmResult {
   out: string;
 }
 
-/** Runs the pinned helm (built by scripts/ensure-helm.ts when missing) with `args`; never throws on a non-zero exit. */
+let helmBin: string | undefined;
+
+/**
+ * Path of the pinned helm, from `scripts/ensure-helm.ts` (which builds it into
+ * ~/.cache/gantry on first use, ~5 min on a 2-core machine, and prints its path).
+ */
+export function helmBinary(): string {
+  helmBin ??= execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/ensure-helm.ts')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  return helmBin;
+}
+
+/** Runs the pinned helm with `args`; never throws on a non-zero exit. */
 export async function helm(args: string[]): Promise<HelmResult> {
-  const bin = ensureHelm();
+  const bin = helmBinary();
   try {
     const { stdout, stderr } = await run(bin, args, { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
     return { code: 0, out: stdout + stderr };
