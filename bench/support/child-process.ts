@@ -20,6 +20,8 @@ export function startChildProcess(name: string, entry: string, env: Record<strin
   process.once('exit', killOnExit);
   void exited.then(() => process.off('exit', killOnExit));
   return {
+    /** Process id of the service (for /proc sampling). */
+    pid: child.pid!,
     /** Polls the URL until it answers 2xx; rejects after 60 s or when the process exits. */
     async waitHttp(url: string): Promise<void> {
       let dead = false;
