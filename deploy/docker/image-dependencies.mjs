@@ -5,7 +5,7 @@
 // tests/deploy/dockerfiles.test.ts checks these lists against what the entry points import.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-/** npm packages the agent image keeps: what apps/agent imports, plus tsx (the runtime loader). */
+/** npm packages the agent image keeps: what apps/agent imports (the agent runs bundled, without tsx). */
 export const AGENT_DEPENDENCIES = [
   '@aws-sdk/client-cloudwatch-logs',
   '@aws-sdk/client-ecs',
@@ -20,7 +20,6 @@ export const AGENT_DEPENDENCIES = [
   '@opentelemetry/sdk-trace-base',
   'pidusage',
   'pino',
-  'tsx',
   'yaml',
   'zod',
 ];
