@@ -5,8 +5,8 @@
  * template database once, builds the pinned helm when chart tests are selected
  * and it is not cached yet (scripts/ensure-helm.ts), then runs Node's test
  * runner over every `*.spec.ts` and `*.test.ts`. Each test file clones its own
- * database from the template
- * (`createTestDatabase()` in @gantry/db). Exit code: the runner's.
+ * database from the template (`createTestDatabase()` in @gantry/db). Exit code:
+ * the runner's.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';

@@ -117,6 +117,17 @@ describe('gantry-agent chart', () => {
     assert.equal(env.has('GANTRY_K8S_RUN_DEFAULTS'), false);
   });
 
+  test('with the ecs launcher the agent gets the cluster and run defaults, and no Kubernetes RBAC', async () => {
+    const objects = await renderChart(CHART, ci('ecs-launcher'));
+    const env = agentEnv(objects);
+    assert.equal(env.get('GANTRY_AGENT_LAUNCHER')?.value, 'ecs');
+    assert.equal(env.get('GANTRY_ECS_CLUSTER')?.value, 'data-runs');
+    assert.deepEqual(JSON.parse(env.get('GANTRY_ECS_RUN_DEFAULTS')?.value ?? ''), { subnets: ['subnet-0abc', 'subnet-0def'], securityGroups: ['sg-0123'], assignPublicIp: 'DISABLED' });
+    assert.equal(env.has('GANTRY_K8S_NAMESPACE'), false);
+    assert.equal(objects.filter((o) => o.kind === 'Role').length, 0);
+    assert.equal(one(objects, 'ServiceAccount').metadata.annotations?.['eks.amazonaws.com/role-arn'], 'arn:aws:iam::123456789012:role/gantry-agent');
+  });
+
   test('an existing token Secret is referenced, never copied: no Secret is rendered and no token text is inlined', async () => {
     const objects = await renderChart(CHART, ci('existing-secret'));
     assert.equal(objects.filter((o) => o.kind === 'Secret').length, 0);
