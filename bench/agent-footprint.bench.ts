@@ -29,6 +29,8 @@ const SETTLE_SECONDS = Number(process.env['BENCH_SETTLE_SECONDS'] ?? 5);
 const TARGET_RSS_MB = 80;
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TSX = ['--import', 'tsx'];
+/** Node flags of the agent image's ENTRYPOINT (deploy/docker/agent.Dockerfile): none (--enable-source-maps would add ~6 MB). */
+const IMAGE_NODE_ARGS: string[] = [];
 
 const db = await startBenchDatabase();
 const tenant = await seedBenchTenant(db.prisma, []);
@@ -87,8 +89,8 @@ const devBare = await measureBareNode('bare-node-tsx', TSX);
 
 // As the image runs it: the esbuild bundle on plain node.
 const bundle = execFileSync(process.execPath, [path.join(ROOT, 'deploy/docker/bundle-agent.mjs'), ROOT], { encoding: 'utf8' }).trim();
-const imageAgent = await measureAgent('agent-bundled', bundle, []);
-const imageBare = await measureBareNode('bare-node', []);
+const imageAgent = await measureAgent('agent-bundled', bundle, IMAGE_NODE_ARGS);
+const imageBare = await measureBareNode('bare-node', IMAGE_NODE_ARGS);
 
 await cp.stop();
 await db.close();

@@ -96,7 +96,7 @@ describe('deploy/docker', () => {
     const { stdout } = await run(process.execPath, [path.join(DOCKER, 'bundle-agent.mjs'), ROOT]);
     const bundle = stdout.trim();
     assert.equal(bundle, path.join(ROOT, 'apps/agent/dist/main.mjs'));
-    assert.match(dockerfile('agent'), /ENTRYPOINT \["node", "--enable-source-maps", "apps\/agent\/dist\/main.mjs"\]/);
+    assert.match(dockerfile('agent'), /ENTRYPOINT \["node", "apps\/agent\/dist\/main.mjs"\]/);
     const outcome = await run(process.execPath, [bundle], { env: { PATH: process.env['PATH'] ?? '' } }).then(
       () => ({ code: 0, out: '' }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
