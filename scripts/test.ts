@@ -2,9 +2,11 @@
  * `npm test`: every test of the workspace, on real PostgreSQL.
  *
  * Starts an embedded PostgreSQL (unless DATABASE_URL names a server), migrates a
- * template database once, then runs Node's test runner over every `*.spec.ts`
- * and `*.test.ts`. Each test file clones its own database from the template
- * (`createTestDatabase()` in @gantry/db). Exit code: the runner's.
+ * template database once, builds the pinned helm when chart tests are selected
+ * and it is not cached yet (scripts/ensure-helm.ts), then runs Node's test
+ * runner over every `*.spec.ts` and `*.test.ts`. Each test file clones its own
+ * database from the template (`createTestDatabase()` in @gantry/db). Exit code:
+ * the runner's.
  *
  * When a selected test file imports `@gantry/keycloak-testing`, one real
  * Keycloak is started for the whole run (in parallel with PostgreSQL; fetched
@@ -19,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrateDatabase, startEmbeddedPostgres, TEST_APP_ROLE, TEST_TEMPLATE_DATABASE, type RunningPostgres } from '@gantry/db';
+import { ensureHelm } from './ensure-helm';
 
 const root = path.resolve(import.meta.dirname, '..');
 const SEARCH = ['apps', 'libs', 'tests', 'examples'];
@@ -44,6 +47,10 @@ if (needsKeycloak) {
   // Reported where it is awaited; this only keeps an early failure from being unhandled meanwhile.
   keycloakStarted.catch(() => undefined);
 }
+
+// The chart tests run a real helm. On a fresh machine it is built from source
+// first (minutes), here rather than inside a test, whose timeout it would exceed.
+if (files.some((f) => f.startsWith('tests/deploy/'))) ensureHelm((line) => console.log(`[test-setup] ${line}`));
 
 let embedded: RunningPostgres | undefined;
 let dataDir: string | undefined;

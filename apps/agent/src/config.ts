@@ -13,6 +13,8 @@ export interface AgentConfig {
   stateDir: string;
   /** Paths of `gantry.yaml` files or their folders (GANTRY_CODE_LOCATIONS, comma-separated). */
   codeLocationPaths: string[];
+  /** Deployments served (GANTRY_AGENT_DEPLOYMENTS, comma-separated; empty: every deployment the token allows). */
+  deployments: string[];
   /** Runs executed at once (GANTRY_AGENT_MAX_RUNS, default 4). */
   maxConcurrentRuns: number;
   /** pino level (GANTRY_LOG_LEVEL, default `info`). */
@@ -50,6 +52,7 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     name: env['GANTRY_AGENT_NAME']?.trim() || os.hostname(),
     stateDir: path.resolve(env['GANTRY_AGENT_STATE_DIR']?.trim() || '.gantry/agent'),
     codeLocationPaths: (env['GANTRY_CODE_LOCATIONS'] ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0),
+    deployments: (env['GANTRY_AGENT_DEPLOYMENTS'] ?? '').split(',').map((d) => d.trim()).filter((d) => d.length > 0),
     maxConcurrentRuns,
     logLevel,
   };
