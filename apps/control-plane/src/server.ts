@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { type ControlPlaneConfig } from './config/control-plane.config';
 import { createLogger } from './logging/logger';
 import { PgListener } from './database/pg-listener';
+import { applyHttpSecurity } from './security/http-security';
 
 /** A started control plane. */
 export interface RunningControlPlane {
@@ -54,7 +55,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: { l
   let httpPort: number;
   let grpcPort: number;
   try {
-    app.useBodyParser('json', { limit: config.maxRequestBytes });
+    applyHttpSecurity(app, config);
     await app.get(PgListener).start();
     await app.listen(config.httpPort, config.bindHost);
     httpPort = (app.getHttpServer().address() as AddressInfo).port;

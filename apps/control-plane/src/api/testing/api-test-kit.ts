@@ -32,10 +32,14 @@ export interface GqlResponse<T> {
   errors: { message: string; extensions?: Record<string, unknown> }[] | undefined;
 }
 
-/** Starts the real server (HTTP and gRPC on port 0) on a fresh database cloned from the migrated template. */
-export async function startApiHarness(): Promise<ApiHarness> {
+/**
+ * Starts the real server (HTTP and gRPC on port 0) on a fresh database cloned
+ * from the migrated template. `env` sets configuration variables (e.g.
+ * `{ GANTRY_GRAPHQL_MAX_COST: '50' }`).
+ */
+export async function startApiHarness(options: { env?: Record<string, string> } = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
-  const server = await startControlPlane(loadControlPlaneConfig({}, { databaseUrl: db.url, httpPort: 0, grpcPort: 0, logLevel: 'warn' }));
+  const server = await startControlPlane(loadControlPlaneConfig(options.env ?? {}, { databaseUrl: db.url, httpPort: 0, grpcPort: 0, logLevel: 'warn' }));
   const prisma = createPrismaClient({ databaseUrl: db.url, maxConnections: 4 });
   const clients: Client[] = [];
   return {
