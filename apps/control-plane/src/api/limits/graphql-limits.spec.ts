@@ -27,13 +27,16 @@ async function overWs(h: ApiHarness, token: string, query: string, variables: Re
   }
 }
 
-function nested(levels: number): string {
+/** `{ assets { upstream { … { key } } } }` nested `depth` field levels deep. */
+function chain(depth: number): string {
   let selection = 'key';
-  for (let i = 1; i < levels; i++) selection = `upstream { ${selection} }`;
-  return `{ assets { ${selection.replace(/^key$/, 'key')} } }`;
+  for (let i = 0; i < depth - 2; i++) selection = `upstream { ${selection} }`;
+  return `{ assets { ${selection} } }`;
 }
 
-const MAX_DEPTH = 5;
+const MAX_DEPTH = 8;
+/** 7 levels deep and cheap (one run, one event). */
+const NARROW_DEEP = '{ runs(first: 1) { edges { node { events(first: 1) { edges { node { seq } } } } } } }';
 const MAX_COST = 500;
 const MAX_QUERY_CHARS = 2000;
 const MAX_REQUEST_BYTES = 4096;
@@ -56,24 +59,26 @@ describe('GraphQL edge limits (HTTP and graphql-ws)', () => {
     await h.close();
   });
 
-  test('depth: one level over GANTRY_GRAPHQL_MAX_DEPTH is 400 QUERY_TOO_DEEP naming limit and depth; at the limit it runs', async () => {
-    // assets + 5 upstream levels + key = 7 field levels; the limit is 5.
-    const tooDeep = `{ assets { upstream { upstream { upstream { upstream { key } } } } } }`;
-    const r = await h.gql(tenant.token, tooDeep);
+  test('depth: one level over GANTRY_GRAPHQL_MAX_DEPTH is 400 QUERY_TOO_DEEP naming limit and depth; within it a narrow query runs', async () => {
+    const r = await h.gql(tenant.token, chain(MAX_DEPTH + 1));
     assert.equal(r.status, 400);
     assert.equal(r.errors?.[0]?.extensions?.['code'], 'QUERY_TOO_DEEP');
-    assert.equal(r.errors?.[0]?.message, 'operation is nested 6 levels deep; the limit is 5 (GANTRY_GRAPHQL_MAX_DEPTH)');
-    assert.deepEqual({ ...r.errors?.[0]?.extensions }, { code: 'QUERY_TOO_DEEP', setting: 'GANTRY_GRAPHQL_MAX_DEPTH', limit: 5, actual: 6 });
-    const ok = await h.gql(tenant.token, '{ assets { upstream { upstream { upstream { key } } } } }');
-    assert.equal(ok.status, 200);
-    assert.deepEqual(ok.data, { assets: [] });
+    assert.deepEqual(r.errors?.[0], {
+      message: 'operation is nested 9 levels deep; the limit is 8 (GANTRY_GRAPHQL_MAX_DEPTH)',
+      extensions: { code: 'QUERY_TOO_DEEP', setting: 'GANTRY_GRAPHQL_MAX_DEPTH', limit: 8, actual: 9 },
+    });
+    const atLimit = await h.gql(tenant.token, chain(MAX_DEPTH));
+    assert.equal(atLimit.errors?.[0]?.extensions?.['code'], 'QUERY_TOO_COSTLY', 'at the depth limit the graph walk passes the depth rule, and its fan-out is what the cost rule refuses');
+    const ok = await h.gql(tenant.token, NARROW_DEEP);
+    assert.equal(ok.status, 200, JSON.stringify(ok.errors));
+    assert.deepEqual(ok.data, { runs: { edges: [] } });
   });
 
   test('depth counts through fragments, and a fragment fan-out is measured without blowing up', async () => {
-    const viaFragments = 'query Deep { assets { ...A } } fragment A on Asset { upstream { ...B } } fragment B on Asset { upstream { upstream { upstream { upstream { key } } } } }';
+    const viaFragments = 'query Deep { assets { ...A } } fragment A on Asset { upstream { ...B } } fragment B on Asset { upstream { upstream { upstream { upstream { upstream { upstream { key } } } } } } }';
     const r = await h.gql(tenant.token, viaFragments);
     assert.equal(r.status, 400);
-    assert.equal(r.errors?.[0]?.message, 'operation Deep is nested 7 levels deep; the limit is 5 (GANTRY_GRAPHQL_MAX_DEPTH)');
+    assert.equal(r.errors?.[0]?.message, 'operation Deep is nested 9 levels deep; the limit is 8 (GANTRY_GRAPHQL_MAX_DEPTH)');
     // 30 fragments, each spreading the next twice: 2^30 paths if expanded naively.
     const fragments = Array.from({ length: 30 }, (_, i) => `fragment F${i} on Asset { key ${i < 29 ? `... F${i + 1} ... on Asset { ...F${i + 1} }` : ''} }`).join(' ');
     const fan = await h.gql(tenant.token, `{ assets { ...F0 } } ${fragments}`);
@@ -82,14 +87,12 @@ describe('GraphQL edge limits (HTTP and graphql-ws)', () => {
   });
 
   test('depth over graphql-ws: the same operation is refused with the same error', async () => {
-    const r = await overWs(h, tenant.token, '{ assets { upstream { upstream { upstream { upstream { key } } } } } }');
-    assert.equal(r.errors?.[0]?.message, 'operation is nested 6 levels deep; the limit is 5 (GANTRY_GRAPHQL_MAX_DEPTH)');
+    const r = await overWs(h, tenant.token, chain(MAX_DEPTH + 1));
+    assert.equal(r.errors?.[0]?.message, 'operation is nested 9 levels deep; the limit is 8 (GANTRY_GRAPHQL_MAX_DEPTH)');
     assert.equal(r.errors?.[0]?.extensions?.['code'], 'QUERY_TOO_DEEP');
-    assert.equal(r.errors?.[0]?.extensions?.['actual'], 6);
-    const deepSubscription = await overWs(h, tenant.token, 'subscription { runStatus(runId: "00000000-0000-4000-8000-000000000000") { codeLocation { id } agent { id } deployment { id } } }');
-    assert.notEqual(deepSubscription.errors?.[0]?.extensions?.['code'], 'QUERY_TOO_DEEP', 'within the limit: refused for another reason (unknown run) if at all');
-    const ok = await overWs(h, tenant.token, '{ assets { upstream { key } } }');
-    assert.deepEqual(ok.data, { assets: [] });
+    assert.equal(r.errors?.[0]?.extensions?.['actual'], 9);
+    const ok = await overWs(h, tenant.token, NARROW_DEEP);
+    assert.deepEqual(ok.data, { runs: { edges: [] } });
   });
 
   test('cost: large pages of nested lists are 400 QUERY_TOO_COSTLY with limit and cost; small pages run', async () => {
@@ -120,6 +123,12 @@ describe('GraphQL edge limits (HTTP and graphql-ws)', () => {
     assert.equal(r.errors?.[0]?.extensions?.['actual'], 100 * (3 + 100 * 3));
     const ok = await overWs(h, tenant.token, query, { n: 2 });
     assert.deepEqual(ok.data, { runs: { edges: [] } });
+    const subscription = 'subscription($n: Int!) { runStatus(runId: "00000000-0000-4000-8000-000000000000") { events(first: $n) { edges { node { seq } } } } }';
+    const costly = await overWs(h, tenant.token, subscription, { n: 200 });
+    assert.equal(costly.errors?.[0]?.extensions?.['code'], 'QUERY_TOO_COSTLY', 'subscriptions are limited too');
+    assert.equal(costly.errors?.[0]?.extensions?.['actual'], 1 + 200 * 3);
+    const allowed = await overWs(h, tenant.token, subscription, { n: 10 });
+    assert.equal(allowed.errors?.[0]?.extensions?.['code'], 'RUN_NOT_FOUND', 'within the limits it runs (and the run is unknown)');
   });
 
   test('a wrongly typed variable is still the executor\'s BAD_USER_INPUT, not a limit error', async () => {
@@ -179,7 +188,9 @@ describe('GraphQL edge limits (HTTP and graphql-ws)', () => {
     await acked;
     const replies: string[] = [];
     socket.on('message', (m: Buffer) => replies.push(m.toString('utf8')));
+    const answered = new Promise<void>((resolve) => socket.on('message', (m: Buffer) => m.toString('utf8').includes('"complete"') && resolve()));
     socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: '{ serverInfo { version } }' } }));
+    await answered;
     socket.send(JSON.stringify({ id: '2', type: 'subscribe', payload: { query: '{ serverInfo { version } }', variables: { pad: 'p'.repeat(MAX_REQUEST_BYTES) } } }));
     assert.equal((await closed).code, 1009);
     assert.ok(replies.some((r) => r.includes('"id":"1"') && r.includes('"next"')), `the small message was answered: ${replies.join(' | ')}`);
