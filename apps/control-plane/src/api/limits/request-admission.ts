@@ -61,7 +61,7 @@ export class RequestAdmission {
           setting: 'GANTRY_RATE_LIMIT_ANONYMOUS_PER_IP', limit: l.rateLimitAnonymousPerIp, windowSeconds, scope: hit.scope, retryAfterSeconds: hit.retryAfterSeconds,
         });
       case 'auth-failures-ip':
-        return limitError('RATE_LIMITED', `too many failed authentications from this IP (${l.authFailuresPerIp} in ${windowSeconds} s, GANTRY_AUTH_FAILURES_PER_IP): every request from it is refused; ${retry}`, {
+        return limitError('RATE_LIMITED', `too many failed authentications from this IP: ${l.authFailuresPerIp} in ${windowSeconds} s (GANTRY_AUTH_FAILURES_PER_IP); every request from it is refused for ${Math.round(l.authFailureBlockMs / 1000)} s (GANTRY_AUTH_FAILURE_BLOCK_MS); ${retry}`, {
           setting: 'GANTRY_AUTH_FAILURES_PER_IP', limit: l.authFailuresPerIp, windowSeconds, scope: hit.scope, retryAfterSeconds: hit.retryAfterSeconds,
         });
       default: {
