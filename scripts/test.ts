@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrateDatabase, startEmbeddedPostgres, TEST_TEMPLATE_DATABASE, type RunningPostgres } from '@gantry/db';
+import { checkLogsForSecrets, prepareTestLogDir } from './test-logs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const SEARCH = ['apps', 'libs', 'tests', 'examples'];
@@ -58,14 +59,18 @@ await admin.query(`ALTER DATABASE ${TEST_TEMPLATE_DATABASE} WITH IS_TEMPLATE tru
 await admin.end();
 
 console.log(`[test-setup] running ${files.length} test file(s)`);
-const code = await new Promise<number>((resolve) => {
+// Service logs of the whole run are kept in test-results/logs/<run> and checked for registered secrets after it.
+const logDir = prepareTestLogDir(root);
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-log-reporter.mjs', `--test-reporter-destination=${os.devNull}`];
+let code = await new Promise<number>((resolve) => {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, GANTRY_TEST_SERVER_URL: serverUrl, NODE_ENV: 'test' } },
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...reporters, ...files],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, GANTRY_TEST_SERVER_URL: serverUrl, GANTRY_TEST_LOG_DIR: logDir, NODE_ENV: 'test' } },
   );
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
 });
+if (!checkLogsForSecrets(root, logDir) && code === 0) code = 1;
 await embedded?.stop();
 if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 process.exit(code);

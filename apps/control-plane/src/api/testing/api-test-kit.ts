@@ -5,11 +5,15 @@
  * src/api, src/auth, src/catalog, src/runs and src/agents-view.
  */
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createPrismaClient, createTestDatabase, type Prisma, type PrismaClient, type TestDatabase } from '@gantry/db';
 import { mintToken, type RunStatus } from '@gantry/domain';
+import { registerTestSecret, testLogFile } from '@gantry/telemetry/testing';
+import pino from 'pino';
 import { loadControlPlaneConfig } from '../../config/control-plane.config';
+import { createLogger } from '../../logging/logger';
 import { startControlPlane, type RunningControlPlane } from '../../server';
 
 /** A running control plane on its own database, with a seeding client. */
@@ -39,7 +43,11 @@ export interface GqlResponse<T> {
  */
 export async function startApiHarness(options: { env?: Record<string, string> } = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
-  const server = await startControlPlane(loadControlPlaneConfig(options.env ?? {}, { databaseUrl: db.url, httpPort: 0, grpcPort: 0, logLevel: 'warn' }));
+  // Under `npm test` the server logs at debug into the run's log folder, which is checked for registered secrets.
+  const logFile = testLogFile(`${path.relative(process.cwd(), process.argv[1] ?? 'api').replace(/[\\/]/g, '__')}.control-plane`);
+  const logger = logFile ? createLogger('debug', pino.destination({ dest: logFile, append: true, sync: true })) : undefined;
+  const config = loadControlPlaneConfig(options.env ?? {}, { databaseUrl: db.url, httpPort: 0, grpcPort: 0, logLevel: 'warn' });
+  const server = await startControlPlane(config, logger ? { logger } : {});
   const prisma = createPrismaClient({ databaseUrl: db.url, maxConnections: 4 });
   const clients: Client[] = [];
   return {
@@ -101,6 +109,7 @@ export async function createTenant(prisma: PrismaClient, deploymentNames: string
 /** Creates an API token; `expiresAt`/`revokedAt` make it invalid on purpose. */
 export async function createApiToken(prisma: PrismaClient, orgId: string, options: { expiresAt?: Date; revokedAt?: Date } = {}): Promise<{ value: string; id: string }> {
   const t = mintToken('api');
+  registerTestSecret(t.value, 'API token');
   const row = await prisma.apiToken.create({ data: { orgId, name: `t-${t.prefix}`, tokenHash: t.hash, prefix: t.prefix, ...options } });
   return { value: t.value, id: row.id };
 }
