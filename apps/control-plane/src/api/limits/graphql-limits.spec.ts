@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, getIntrospectionQuery, parse } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import WebSocket from 'ws';
 import { createTenant, startApiHarness, type ApiHarness, type Tenant } from '../testing/api-test-kit';
@@ -131,6 +131,12 @@ describe('GraphQL edge limits (HTTP and graphql-ws)', () => {
     assert.equal(allowed.errors?.[0]?.extensions?.['code'], 'RUN_NOT_FOUND', 'within the limits it runs (and the run is unknown)');
   });
 
+  test('the standard introspection query passes both limits (introspection is neither deep nor costly)', async () => {
+    const r = await h.gql<{ __schema: { types: unknown[] } }>(tenant.token, getIntrospectionQuery());
+    assert.equal(r.status, 200, JSON.stringify(r.errors));
+    assert.ok((r.data?.__schema.types.length ?? 0) > 10);
+  });
+
   test('a wrongly typed variable is still the executor\'s BAD_USER_INPUT, not a limit error', async () => {
     const r = await h.gql(tenant.token, 'query($n: Int!) { runs(first: $n) { edges { cursor } } }', { n: 'ten' });
     assert.equal(r.status, 400);
@@ -207,6 +213,11 @@ describe('query cost estimator', () => {
   `);
   const cost = (query: string, variables: Record<string, unknown> = {}): number =>
     getComplexity({ schema, query: parse(query), variables, estimators: [queryCostEstimator({ weights: { 'Query.weighted': 7 } })] });
+
+  test('introspection is free', () => {
+    assert.equal(cost(getIntrospectionQuery()), 0);
+    assert.equal(cost('{ __type(name: "Item") { fields { name } } one { id } }'), 1);
+  });
 
   test('scalars are free, objects cost their weight, lists without a page size count the assumed size', () => {
     assert.equal(cost('{ one { id tags } }'), 1);

@@ -41,11 +41,15 @@ function listSizeArg(args: Record<string, unknown>): number | undefined {
  *   `runs(first: Int! = 20)`), {@link ASSUMED_LIST_SIZE} for other list fields,
  *   1 for single objects; the `edges` list of a connection counts 1 because
  *   its connection field already multiplied by `first`.
+ * Introspection (`__schema`, `__type`, fields of `__*` types) is free: its
+ * size is bounded by the schema, not by data, and tools must be able to run
+ * the standard introspection query.
  */
 export function queryCostEstimator(options: QueryCostOptions = {}): ComplexityEstimator {
   const weights = options.weights ?? FIELD_WEIGHTS;
   const assumed = options.assumedListSize ?? ASSUMED_LIST_SIZE;
   return ({ type, field, args, childComplexity }) => {
+    if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
     const key = `${type.name}.${field.name}`;
     const own = weights[key] ?? (isLeafType(getNamedType(field.type)) ? 0 : 1);
     const pageSize = listSizeArg(args);
