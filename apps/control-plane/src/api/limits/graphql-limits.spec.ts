@@ -90,7 +90,7 @@ describe('GraphQL edge limits (HTTP and graphql-ws)', () => {
     const r = await overWs(h, tenant.token, chain(MAX_DEPTH + 1));
     assert.equal(r.errors?.[0]?.message, 'operation is nested 9 levels deep; the limit is 8 (GANTRY_GRAPHQL_MAX_DEPTH)');
     assert.equal(r.errors?.[0]?.extensions?.['code'], 'QUERY_TOO_DEEP');
-    assert.equal(r.errors?.[0]?.extensions?.['actual'], 9);
+    assert.deepEqual(r.errors?.[0]?.extensions, { code: 'QUERY_TOO_DEEP', setting: 'GANTRY_GRAPHQL_MAX_DEPTH', limit: 8, actual: 9 }, 'same extensions as over HTTP, no http field');
     const ok = await overWs(h, tenant.token, NARROW_DEEP);
     assert.deepEqual(ok.data, { runs: { edges: [] } });
   });

@@ -4,6 +4,7 @@ import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } 
 import type { ApiLimitsConfig } from './api-limits.config';
 import type { GraphqlContext } from '../graphql-context';
 import { clientIp } from './client-ip';
+import { withoutHttp } from './limit-errors';
 import { operationLimitErrors, queryLengthError } from './operation-limits';
 
 /** Decides whether an operation may run (the rate limits); see request-admission.ts. */
@@ -43,7 +44,7 @@ export class GraphqlWsGate {
     return {
       onSubscribe: async (ctx, _id, payload) => {
         const tooLong = queryLengthError(this.limits, payload.query);
-        if (tooLong) return [tooLong];
+        if (tooLong) return [withoutHttp(tooLong)];
         const schema = this.schema;
         if (!schema) return [new GraphQLError('server is starting; retry', { extensions: { code: 'SERVICE_UNAVAILABLE' } })];
         let document: DocumentNode;
@@ -56,11 +57,11 @@ export class GraphqlWsGate {
         if (invalid.length > 0) return invalid;
         const variables = payload.variables ?? undefined;
         const overLimit = operationLimitErrors(this.limits, { schema, document, operationName: payload.operationName, variables });
-        if (overLimit.length > 0) return overLimit;
+        if (overLimit.length > 0) return overLimit.map(withoutHttp);
         const request = requestOf(ctx.extra);
         const ip = request ? clientIp(request, this.trustProxyHops) : 'unknown';
         const refusal = await this.admission?.({ connectionParams: ctx.connectionParams }, ip);
-        if (refusal) return [refusal];
+        if (refusal) return [withoutHttp(refusal)];
         return { schema, document, operationName: payload.operationName, variableValues: variables };
       },
     };

@@ -49,6 +49,13 @@ export function limitError(code: LimitErrorCode, message: string, details: Limit
   });
 }
 
+/** The error without `extensions.http` (for transports other than HTTP, where Apollo strips it itself). */
+export function withoutHttp(error: GraphQLError): GraphQLError {
+  if (!('http' in error.extensions)) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { extensions });
+}
+
 /** True when `error` is one of the limit errors above. */
 export function isLimitError(error: GraphQLError): boolean {
   const code = error.extensions['code'];

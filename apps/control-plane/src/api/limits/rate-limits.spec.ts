@@ -96,6 +96,7 @@ describe('rate limits', () => {
     assert.equal(refused?.extensions?.['code'], 'RATE_LIMITED');
     assert.equal(refused?.extensions?.['scope'], 'actor');
     assert.ok(Number(refused?.extensions?.['retryAfterSeconds']) >= 1);
+    assert.equal(refused?.extensions?.['http'], undefined, 'the HTTP status and headers are not part of a graphql-ws error');
     assertRateLimited(await post('198.51.100.11', token.value), 'actor', 'GANTRY_RATE_LIMIT_PER_ACTOR', 60);
   });
 
