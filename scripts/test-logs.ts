@@ -33,7 +33,7 @@ export function prepareTestLogDir(root: string): string {
 export function checkLogsForSecrets(root: string, dir: string): boolean {
   const { findings, secrets, files } = scanLogDirForSecrets(dir);
   const where = path.relative(root, dir);
-  for (const f of findings) console.error(`[test-logs] ${where}/${f.file}:${f.line}: contains a ${f.label} registered by ${f.by}`);
+  for (const f of findings) console.error(`[test-logs] ${where}/${f.file}:${f.line}: contains a secret (${f.label}) registered by ${f.by}`);
   console.log(`[test-logs] ${files} log file(s) kept in ${where}; ${secrets} registered secret(s); ${findings.length} leak(s)`);
   return findings.length === 0;
 }
