@@ -5,15 +5,13 @@
  * src/api, src/auth, src/catalog, src/runs and src/agents-view.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createPrismaClient, createTestDatabase, type Prisma, type PrismaClient, type TestDatabase } from '@gantry/db';
 import { mintToken, type RunStatus } from '@gantry/domain';
-import { registerTestSecret, testLogFile } from '@gantry/telemetry/testing';
-import pino from 'pino';
+import { registerTestSecret } from '@gantry/telemetry/testing';
 import { loadControlPlaneConfig } from '../../config/control-plane.config';
-import { createLogger } from '../../logging/logger';
+import { testRunLogger } from '../../logging/testing/test-run-logger';
 import { startControlPlane, type RunningControlPlane } from '../../server';
 
 /** A running control plane on its own database, with a seeding client. */
@@ -44,8 +42,7 @@ export interface GqlResponse<T> {
 export async function startApiHarness(options: { env?: Record<string, string> } = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
   // Under `npm test` the server logs at debug into the run's log folder, which is checked for registered secrets.
-  const logFile = testLogFile(`${path.relative(process.cwd(), process.argv[1] ?? 'api').replace(/[\\/]/g, '__')}.control-plane`);
-  const logger = logFile ? createLogger('debug', pino.destination({ dest: logFile, append: true, sync: true })) : undefined;
+  const logger = testRunLogger();
   const config = loadControlPlaneConfig(options.env ?? {}, { databaseUrl: db.url, httpPort: 0, grpcPort: 0, logLevel: 'warn' });
   const server = await startControlPlane(config, logger ? { logger } : {});
   const prisma = createPrismaClient({ databaseUrl: db.url, maxConnections: 4 });
