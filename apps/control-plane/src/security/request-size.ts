@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { ApiLimitsConfig } from '../api/limits/api-limits.config';
 import { LIMIT_ERROR_STATUS, limitError, type LimitErrorCode } from '../api/limits/limit-errors';
 import { queryLengthError } from '../api/limits/operation-limits';
@@ -49,9 +49,7 @@ export function bodyParserErrors(maxRequestBytes: number) {
       return;
     }
     if (e.type === 'entity.parse.failed') {
-      res.statusCode = 400;
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify({ errors: [{ message: `request body is not valid JSON: ${e.message ?? 'parse error'}`, extensions: { code: 'BAD_REQUEST' } }] }));
+      sendGraphqlError(res, 400, new GraphQLError(`request body is not valid JSON: ${e.message ?? 'parse error'}`, { extensions: { code: 'BAD_REQUEST' } }));
       return;
     }
     next(error);
