@@ -22,6 +22,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { migrateDatabase, startEmbeddedPostgres, TEST_APP_ROLE, TEST_TEMPLATE_DATABASE, type RunningPostgres } from '@gantry/db';
 import { ensureHelm } from './ensure-helm';
+import { checkLogsForSecrets, prepareTestLogDir } from './test-logs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const SEARCH = ['apps', 'libs', 'tests', 'examples'];
@@ -95,15 +96,23 @@ if (keycloakStarted) {
 }
 
 console.log(`[test-setup] running ${files.length} test file(s)`);
-const code = await new Promise<number>((resolve) => {
+// Service logs of the whole run are kept in test-results/logs/<run> and checked for registered secrets after it.
+const logDir = prepareTestLogDir(root);
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-log-reporter.mjs', `--test-reporter-destination=${os.devNull}`];
+let code = await new Promise<number>((resolve) => {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, GANTRY_TEST_SERVER_URL: serverUrl, NODE_ENV: 'test', ...(keycloak ? keycloakTestEnv(keycloak) : {}) } },
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...reporters, ...files],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, GANTRY_TEST_SERVER_URL: serverUrl, GANTRY_TEST_LOG_DIR: logDir, NODE_ENV: 'test', ...(keycloak ? keycloakTestEnv(keycloak) : {}) },
+    },
   );
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
 });
 await keycloak?.stop();
+if (!checkLogsForSecrets(root, logDir) && code === 0) code = 1;
 await embedded?.stop();
 if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 process.exit(code);

@@ -11,6 +11,7 @@ import { OidcIssuerRef } from './auth/oidc/oidc-access-token-verifier';
 import { type ControlPlaneConfig } from './config/control-plane.config';
 import { createLogger } from './logging/logger';
 import { PgListener } from './database/pg-listener';
+import { applyHttpSecurity } from './security/http-security';
 
 /** A started control plane. */
 export interface RunningControlPlane {
@@ -68,8 +69,8 @@ export async function startControlPlane(config: ControlPlaneConfig, options: { l
   let httpPort: number;
   let grpcPort: number;
   try {
+    applyHttpSecurity(app, config);
     app.use(organizationPathMiddleware);
-    app.useBodyParser('json', { limit: config.maxRequestBytes });
     if (devIssuer) app.use(devIssuer.middleware);
     await app.get(PgListener).start();
     await app.listen(config.httpPort, config.bindHost);

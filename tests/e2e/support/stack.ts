@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPrismaClient, createTestDatabase, type PrismaClient, type TestDatabase } from '@gantry/db';
 import { mintToken } from '@gantry/domain';
+import { registerTestSecret } from '@gantry/telemetry/testing';
 import { startAgent, type RunningAgent } from '@gantry/agent';
 import { loadControlPlaneConfig, startControlPlane, type ControlPlaneConfig, type RunningControlPlane } from '@gantry/control-plane';
 
@@ -38,6 +39,8 @@ export async function startStack(codeLocationPaths: string[], cpOverrides: Parti
   const api = mintToken('api');
   await prisma.apiToken.create({ data: { orgId: org.id, name: 'e2e', tokenHash: api.hash, prefix: api.prefix } });
   const agentToken = mintToken('agent');
+  registerTestSecret(api.value, 'API token');
+  registerTestSecret(agentToken.value, 'agent token');
   await prisma.agentToken.create({ data: { orgId: org.id, name: 'e2e', tokenHash: agentToken.hash, prefix: agentToken.prefix, deploymentIds: [] } });
   const cp = await startControlPlane(loadControlPlaneConfig({}, { databaseUrl: db.appUrl, httpPort: 0, grpcPort: 0, logLevel: 'warn', ...cpOverrides }));
   const state = mkdtempSync(path.join(os.tmpdir(), 'gantry-e2e-agent-'));

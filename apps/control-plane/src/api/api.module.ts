@@ -4,16 +4,16 @@ import { AuthModule } from '../auth/auth.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { RunsModule } from '../runs/runs.module';
 import { ApiCoreModule } from './api-core.module';
-import { DepthLimitPlugin } from './plugins/depth-limit.plugin';
+import { ApiLimitsModule } from './limits/api-limits.module';
 import { UnauthenticatedStatusPlugin } from './plugins/unauthenticated-status.plugin';
 
 /**
  * The public GraphQL API: authentication (global guard), catalog, runs and
- * the read-only agent list, plus the Apollo plugins of the edge (401 status,
- * depth limit).
+ * the read-only agent list, plus the edge: the 401 status plugin and the
+ * limits (depth, cost, length, rate; api/limits).
  */
 @Module({
-  imports: [ApiCoreModule, AuthModule, CatalogModule, RunsModule, AgentsViewModule],
-  providers: [UnauthenticatedStatusPlugin, DepthLimitPlugin],
+  imports: [ApiCoreModule, AuthModule, CatalogModule, RunsModule, AgentsViewModule, ApiLimitsModule],
+  providers: [UnauthenticatedStatusPlugin],
 })
 export class ApiModule {}

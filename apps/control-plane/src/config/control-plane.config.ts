@@ -1,3 +1,6 @@
+import { loadApiLimitsConfig, type ApiLimitsConfig } from '../api/limits/api-limits.config';
+import { loadHttpSecurityConfig, type HttpSecurityConfig } from '../security/http-security.config';
+
 /**
  * Typed configuration of the control plane, validated at boot. One env variable
  * per field; nothing else in the control plane reads `process.env`.
@@ -17,7 +20,7 @@ export interface ControlPlaneConfig {
   heartbeatIntervalMs: number;
   /** Pool size of the database connection pool. Env: GANTRY_DB_POOL_SIZE. Default 20. */
   dbPoolSize: number;
-  /** Largest accepted GraphQL request body, bytes. Env: GANTRY_MAX_REQUEST_BYTES. Default 1 MiB. */
+  /** Largest accepted GraphQL request: HTTP JSON body and graphql-ws message, bytes. Env: GANTRY_MAX_REQUEST_BYTES. Default 1 MiB. */
   maxRequestBytes: number;
   /** pino level. Env: GANTRY_LOG_LEVEL. Default info. */
   logLevel: string;
@@ -34,6 +37,10 @@ export interface ControlPlaneConfig {
   oidcAudience: string;
   /** Env: NODE_ENV. Default `development`. `production` refuses the development issuer. */
   nodeEnv: string;
+  /** GraphQL depth, cost and query length limits; rate limits. See api/limits/api-limits.config.ts. */
+  limits: ApiLimitsConfig;
+  /** CORS, security headers, trusted proxies. See security/http-security.config.ts. */
+  httpSecurity: HttpSecurityConfig;
 }
 
 /** Raised at boot for a missing or invalid setting; names the variable. */
@@ -41,7 +48,8 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
 
-function int(env: Record<string, string | undefined>, name: string, fallback: number, min = 0): number {
+/** The integer setting `name` of `env`, `fallback` when unset. Errors: ConfigError naming the variable. */
+export function int(env: Record<string, string | undefined>, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -71,6 +79,8 @@ export function loadControlPlaneConfig(
     oidcIssuer: oidcIssuer(env),
     oidcAudience: env['GANTRY_OIDC_AUDIENCE'] || 'gantry-api',
     nodeEnv: env['NODE_ENV'] || 'development',
+    limits: loadApiLimitsConfig(env),
+    httpSecurity: loadHttpSecurityConfig(env),
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { PrismaClient } from '@gantry/db';
 import { mintToken } from '@gantry/domain';
+import { registerTestSecret } from '@gantry/telemetry/testing';
 
 /** A fresh organization with its `prod` deployment. */
 export interface TestOrg {
@@ -35,6 +36,7 @@ export interface AgentTokenOptions {
 /** Mints and stores an agent token; returns the secret value and the row id. */
 export async function createAgentToken(prisma: PrismaClient, orgId: string, options: AgentTokenOptions = {}): Promise<{ token: string; id: string }> {
   const t = mintToken('agent');
+  registerTestSecret(t.value, 'agent token');
   const row = await prisma.agentToken.create({
     data: {
       orgId,
