@@ -45,6 +45,8 @@ export interface RunExecutorOptions {
 export type RunOutcome = 'success' | 'failure' | 'canceled' | 'revoked' | 'killed' | 'detached';
 
 const STDERR_TAIL_LINES = 20;
+/** How long after the timeout the executor stops a run whose platform enforces the timeout itself, ms. */
+const TIMEOUT_BACKSTOP_MS = 60_000;
 const STDERR_TAIL_CHARS = 4000;
 
 /**
@@ -275,7 +277,9 @@ export class RunExecutor {
         onPosition(positionOf());
       }
     });
-    this.timeoutTimer = setTimeout(() => this.stop('timeout'), location.timeoutSeconds * 1000);
+    // A platform that enforces the timeout reports it with its own reason; this timer is then a backstop.
+    const backstopMs = proc.enforcesTimeout ? TIMEOUT_BACKSTOP_MS : 0;
+    this.timeoutTimer = setTimeout(() => this.stop('timeout'), location.timeoutSeconds * 1000 + backstopMs);
 
     const exit = await Promise.race([proc.exited, this.detachedSignal]);
     if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
