@@ -30,6 +30,8 @@ export interface RunExecutorOptions {
    * agent spools it so an adopted run resumes right after it.
    */
   onOutputPosition?: (position: string) => void;
+  /** Id of the agent's organization, passed to the launcher to label the run's resources. */
+  organization?: string;
   /** Numbers and forwards the run's events. */
   sequencer: EventSequencer;
   /** Parent folder of per-run folders (context and messages files). */
@@ -242,6 +244,7 @@ export class RunExecutor {
       try {
         this.proc = await launcher.launch({
           runId: this.runId,
+          ...(this.options.organization !== undefined && { organization: this.options.organization }),
           deployment: assignment.deployment,
           codeLocation: assignment.codeLocation,
           codeLocationVersion: assignment.codeLocationVersion,
