@@ -229,7 +229,7 @@ describe('kubernetes launcher (simulated API server)', () => {
     const { outcome, events } = await execute(s, location(['sleep', '60000'], { timeoutSeconds: 2 }));
     assert.equal(outcome, 'failure');
     assert.match(terminal(events).message, /^deadline exceeded: Job gantry-run-\S+ ran longer than its activeDeadlineSeconds \(2 s\)/);
-    assert.ok(events.some((e) => e.type === 'LOG' && e.message === 'working'));
+    assert.equal(s.podOf(jobNameFor(events[0]!.runId)), undefined, 'the Job controller removed the pod');
   });
 
   test('simulated API server: a pod deleted under the run fails it with "pod … was deleted"', async () => {
