@@ -75,9 +75,9 @@ describe('end to end: kubernetes launcher (simulated API server) → gRPC → co
     assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'events numbered 1..n without gaps');
     assert.deepEqual(events.filter((e) => e.type === 'LOG').map((e) => e.message), ['working', 'done']);
     assert.ok(events.some((e) => e.type === 'COMPUTE_LOG' && (e.message ?? '').includes('plain stdout line')), 'the compute log is the pod log');
-    const job = [...sim.jobs.values()].find((j) => j.metadata.annotations['gantry.dev/run-id'] === runId)!;
-    assert.equal(job.metadata.namespace, 'runs');
-    assert.equal(job.metadata.labels['gantry.dev/organization'], stack.orgId, 'the Job names the organization');
+    const job = [...sim.jobs.values()].find((j) => j.metadata?.annotations?.['gantry.dev/run-id'] === runId);
+    assert.equal(job?.metadata?.namespace, 'runs');
+    assert.equal(job.metadata.labels?.['gantry.dev/organization'], stack.orgId, 'the Job names the organization');
     assert.equal(job.metadata.labels['gantry.dev/code-location'], 'quick');
   });
 

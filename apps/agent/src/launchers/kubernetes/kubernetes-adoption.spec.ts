@@ -105,9 +105,9 @@ describe('kubernetes launcher: agent restarts (simulated API server, scripted co
     assign(p, 'lost-job');
     await p.waitFor('working', () => p.eventsOf('lost-job').some((e) => e.type === 'LOG' && e.message === 'working'), 30_000);
     first.kill();
-    const job = sim.jobs.get(`default/${jobNameFor('lost-job')}`)!;
-    sim.jobs.delete(`default/${job.metadata.name as string}`);
-    for (const [k, pod] of sim.pods) if (pod.metadata.labels['job-name'] === job.metadata.name) sim.deletePod(k.split('/')[1]!);
+    const jobName = jobNameFor('lost-job');
+    sim.jobs.delete(`default/${jobName}`);
+    sim.deletePod(sim.podOf(jobName)!.metadata!.name!);
 
     await start();
     await p.waitFor('terminal', () => hasTerminal(p, 'lost-job'), 30_000);

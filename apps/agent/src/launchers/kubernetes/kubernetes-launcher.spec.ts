@@ -136,25 +136,27 @@ describe('kubernetes launcher (simulated API server)', () => {
     assert.ok(positions.length > 0, 'output positions were reported for the spool');
 
     const job = s.jobs.get(`default/${jobNameFor(runId)}`)!;
-    assert.equal(job.metadata.name, 'gantry-run-run-0001-abc-' + job.metadata.name.slice(-8), 'a DNS-1123 name with a hash suffix');
-    assert.deepEqual(job.metadata.labels, {
+    const meta = job.metadata!;
+    assert.equal(meta.name, `gantry-run-run-0001-abc-${meta.name!.slice(-8)}`, 'a DNS-1123 name with a hash suffix');
+    assert.deepEqual(meta.labels, {
       'app.kubernetes.io/managed-by': 'gantry-agent',
       'gantry.dev/agent': 'cluster-agent',
       'gantry.dev/deployment': 'prod',
       'gantry.dev/code-location': 'pipes-job',
       'gantry.dev/run': toLabelValue(runId),
     });
-    assert.equal(job.metadata.annotations['gantry.dev/run-id'], runId, 'the exact run id is an annotation');
-    assert.equal(job.spec.backoffLimit, 0);
-    assert.equal(job.spec.activeDeadlineSeconds, 120);
-    assert.equal(job.spec.ttlSecondsAfterFinished, 3600);
-    const pod = job.spec.template.spec;
+    assert.equal(meta.annotations?.['gantry.dev/run-id'], runId, 'the exact run id is an annotation');
+    const jobSpec = job.spec!;
+    assert.equal(jobSpec.backoffLimit, 0);
+    assert.equal(jobSpec.activeDeadlineSeconds, 120);
+    assert.equal(jobSpec.ttlSecondsAfterFinished, 3600);
+    const pod = jobSpec.template.spec!;
     assert.equal(pod.restartPolicy, 'Never');
     assert.equal(pod.serviceAccountName, 'gantry-runs');
-    const container = pod.containers[0];
+    const container = pod.containers[0]!;
     assert.equal(container.image, IMAGE);
     assert.deepEqual(container.resources, { requests: { cpu: '250m' }, limits: { memory: '2Gi' } });
-    const env = Object.fromEntries((container.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
     assert.equal(env['WAREHOUSE'], 'analytics');
     assert.deepEqual(decodePipesParams(env['DAGSTER_PIPES_MESSAGES']!), { stdio: 'stdout' });
     const context = decodePipesParams(env['DAGSTER_PIPES_CONTEXT']!)['data'] as { run_id: string; asset_keys: string[] };
@@ -173,13 +175,13 @@ describe('kubernetes launcher (simulated API server)', () => {
     loc.assets[1]!.tags = { 'gantry/k8s-config': JSON.stringify({ resources: { limits: { cpu: '2' } }, tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'batch', effect: 'NoSchedule' }] }) };
     const { outcome, events } = await execute(s, loc, { defaults: { imagePullSecrets: ['regcred'], resources: { requests: { cpu: '100m' } }, serviceAccountName: 'default-runner' } });
     assert.equal(outcome, 'success', terminal(events).message);
-    const spec = [...s.jobs.values()][0]!.spec.template.spec;
+    const spec = [...s.jobs.values()][0]!.spec!.template.spec!;
     assert.deepEqual(spec.nodeSelector, { pool: 'batch' });
     assert.deepEqual(spec.imagePullSecrets, [{ name: 'regcred' }]);
     assert.equal(spec.serviceAccountName, 'default-runner');
     assert.deepEqual(spec.tolerations, [{ key: 'dedicated', operator: 'Equal', value: 'batch', effect: 'NoSchedule' }]);
-    assert.deepEqual(spec.containers[0].resources, { requests: { cpu: '100m' }, limits: { memory: '2Gi', cpu: '2' } }, 'objects merge key by key across the three layers');
-    assert.deepEqual(spec.containers[0].envFrom, [{ secretRef: { name: 'warehouse-creds' } }]);
+    assert.deepEqual(spec.containers[0]!.resources, { requests: { cpu: '100m' }, limits: { memory: '2Gi', cpu: '2' } }, 'objects merge key by key across the three layers');
+    assert.deepEqual(spec.containers[0]!.envFrom, [{ secretRef: { name: 'warehouse-creds' } }]);
   });
 
   test('simulated API server: a location without an image fails the run naming the setting, without calling the API', async () => {
@@ -229,7 +231,7 @@ describe('kubernetes launcher (simulated API server)', () => {
     const { outcome, events } = await execute(s, location(['sleep', '60000'], { timeoutSeconds: 2 }));
     assert.equal(outcome, 'failure');
     assert.match(terminal(events).message, /^deadline exceeded: Job gantry-run-\S+ ran longer than its activeDeadlineSeconds \(2 s\)/);
-    assert.equal(s.podOf(jobNameFor(events[0]!.runId)), undefined, 'the Job controller removed the pod');
+    await until('the Job controller removed the pod', () => s.podOf(jobNameFor(events[0]!.runId)) === undefined);
   });
 
   test('simulated API server: a pod deleted under the run fails it with "pod … was deleted"', async () => {
@@ -238,7 +240,7 @@ describe('kubernetes launcher (simulated API server)', () => {
       during: async (_ex, evs) => {
         await until('the container working', () => evs.some((e) => e.type === 'LOG' && e.message === 'working'));
         const pod = [...s.pods.values()][0]!;
-        s.deletePod(pod.metadata.name as string);
+        s.deletePod(pod.metadata!.name!);
       },
     });
     assert.equal(outcome, 'failure');

@@ -26,10 +26,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, type V1ContainerState, type V1Job, type V1ObjectMeta, type V1Pod } from '@kubernetes/client-node';
 
-/** A JSON object as stored (Kubernetes wire shape, camelCase keys). */
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Any stored object; dates are `Date`s in the client's types and ISO strings once serialized. */
+interface KubeObject {
+  metadata?: V1ObjectMeta;
+}
 
 /** A local stand-in for a container image: where its command runs. */
 export interface SimulatedImage {
@@ -48,7 +50,7 @@ export interface RecordedDelete {
 interface Watcher {
   kind: 'jobs' | 'pods';
   namespace: string;
-  matches: (o: Obj) => boolean;
+  matches: (o: KubeObject) => boolean;
   res: ServerResponse;
 }
 
@@ -62,7 +64,7 @@ interface Container {
 
 /** Store key of a namespaced object. */
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
-const now = () => new Date().toISOString();
+const now = () => new Date();
 
 /** Options of {@link startSimulatedApiServer}. */
 export interface SimulatedApiServerOptions {
@@ -82,8 +84,8 @@ export class SimulatedApiServer {
   /** Secrets by `namespace/name`: their keys become env of containers that reference them in `envFrom`. */
   readonly secrets = new Map<string, Record<string, string>>();
   nodeLabels: Record<string, string>;
-  readonly jobs = new Map<string, Obj>();
-  readonly pods = new Map<string, Obj>();
+  readonly jobs = new Map<string, V1Job>();
+  readonly pods = new Map<string, V1Pod>();
   readonly deletes: RecordedDelete[] = [];
   /** Every `METHOD path?query` served, in order. */
   readonly requests: string[] = [];
@@ -121,8 +123,8 @@ export class SimulatedApiServer {
   }
 
   /** The pod of a Job (the one the simulated Job controller created). */
-  podOf(jobName: string): Obj | undefined {
-    return [...this.pods.values()].find((p) => p.metadata.labels?.['job-name'] === jobName);
+  podOf(jobName: string): V1Pod | undefined {
+    return [...this.pods.values()].find((p) => p.metadata?.labels?.['job-name'] === jobName);
   }
 
   /** Everything the pod's container wrote so far. */
@@ -160,7 +162,7 @@ export class SimulatedApiServer {
     if (parts[0] === 'apis' && parts[1] === 'batch' && parts[2] === 'v1' && parts[3] === 'namespaces' && parts[5] === 'jobs') {
       const ns = parts[4]!;
       const name = parts[6];
-      if (!name && req.method === 'POST') return this.createJob(ns, JSON.parse(await body(req)) as Obj, res);
+      if (!name && req.method === 'POST') return this.createJob(ns, JSON.parse(await body(req)) as V1Job, res);
       if (!name && req.method === 'GET') return this.listOrWatch('jobs', ns, q, res);
       if (name && parts.length === 7 && req.method === 'GET') {
         const job = this.jobs.get(key(ns, name));
@@ -189,8 +191,8 @@ export class SimulatedApiServer {
     this.json(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
   }
 
-  private selector(q: URLSearchParams): ((o: Obj) => boolean) | string {
-    const tests: ((o: Obj) => boolean)[] = [];
+  private selector(q: URLSearchParams): ((o: KubeObject) => boolean) | string {
+    const tests: ((o: KubeObject) => boolean)[] = [];
     for (const term of (q.get('labelSelector') ?? '').split(',').filter(Boolean)) {
       const m = /^([^=!]+)==?([^=]*)$/.exec(term);
       if (!m) return `unsupported labelSelector term ${JSON.stringify(term)}`;
@@ -208,8 +210,8 @@ export class SimulatedApiServer {
   private listOrWatch(kind: 'jobs' | 'pods', namespace: string, q: URLSearchParams, res: ServerResponse): void {
     const matches = this.selector(q);
     if (typeof matches === 'string') return this.status(res, 400, 'BadRequest', matches);
-    const store = kind === 'jobs' ? this.jobs : this.pods;
-    const items = [...store.values()].filter((o) => o.metadata.namespace === namespace && matches(o));
+    const store: Map<string, KubeObject> = kind === 'jobs' ? this.jobs : this.pods;
+    const items = [...store.values()].filter((o) => o.metadata?.namespace === namespace && matches(o));
     if (q.get('watch') !== 'true') {
       return this.json(res, 200, { apiVersion: kind === 'jobs' ? 'batch/v1' : 'v1', kind: kind === 'jobs' ? 'JobList' : 'PodList', metadata: { resourceVersion: String(this.resourceVersion) }, items });
     }
@@ -221,17 +223,18 @@ export class SimulatedApiServer {
     res.on('close', () => this.watchers.delete(watcher));
   }
 
-  private notify(kind: 'jobs' | 'pods', type: 'ADDED' | 'MODIFIED' | 'DELETED', o: Obj): void {
-    o.metadata.resourceVersion = String(++this.resourceVersion);
+  private notify(kind: 'jobs' | 'pods', type: 'ADDED' | 'MODIFIED' | 'DELETED', o: KubeObject): void {
+    const meta = o.metadata!;
+    meta.resourceVersion = String(++this.resourceVersion);
     for (const w of this.watchers) {
-      if (w.kind === kind && w.namespace === o.metadata.namespace && w.matches(o)) w.res.write(`${JSON.stringify({ type, object: o })}\n`);
+      if (w.kind === kind && w.namespace === meta.namespace && w.matches(o)) w.res.write(`${JSON.stringify({ type, object: o })}\n`);
     }
   }
 
   // ---- Job controller ----
 
-  private createJob(namespace: string, job: Obj, res: ServerResponse): void {
-    const name = job.metadata?.name as string | undefined;
+  private createJob(namespace: string, job: V1Job, res: ServerResponse): void {
+    const name = job.metadata?.name;
     if (!name) return this.status(res, 422, 'Invalid', 'Job.batch is invalid: metadata.name: Required value');
     if (this.jobs.has(key(namespace, name))) return this.status(res, 409, 'AlreadyExists', `jobs.batch "${name}" already exists`);
     const uid = randomUUID();
@@ -240,7 +243,7 @@ export class SimulatedApiServer {
     this.jobs.set(key(namespace, name), job);
     this.notify('jobs', 'ADDED', job);
     this.json(res, 201, job);
-    this.later(10, () => this.createPod(job));
+    this.later(10, () => this.createPod(job, namespace, name));
   }
 
   private later(ms: number, fn: () => void): void {
@@ -251,14 +254,18 @@ export class SimulatedApiServer {
     this.timers.add(t);
   }
 
-  private updateJob(job: Obj, status: Obj): void {
-    if (!this.jobs.has(key(job.metadata.namespace, job.metadata.name))) return;
+  private jobExists(job: V1Job): boolean {
+    return this.jobs.get(key(job.metadata!.namespace!, job.metadata!.name!)) === job;
+  }
+
+  private updateJob(job: V1Job, status: V1Job['status']): void {
+    if (!this.jobExists(job)) return;
     job.status = { ...job.status, ...status };
     this.notify('jobs', 'MODIFIED', job);
   }
 
-  private finishJob(job: Obj, type: 'Complete' | 'Failed', reason: string, message: string): void {
-    if (job.status?.conditions?.some((c: Obj) => c.type === 'Complete' || c.type === 'Failed')) return;
+  private finishJob(job: V1Job, type: 'Complete' | 'Failed', reason: string, message: string): void {
+    if (job.status?.conditions?.some((c) => c.type === 'Complete' || c.type === 'Failed')) return;
     const t = now();
     this.updateJob(job, {
       active: 0,
@@ -266,15 +273,15 @@ export class SimulatedApiServer {
       conditions: [{ type, status: 'True', reason, message, lastProbeTime: t, lastTransitionTime: t }],
     });
     const ttl = job.spec?.ttlSecondsAfterFinished;
-    if (typeof ttl === 'number') this.later(ttl * 1000, () => this.deleteJobObject(job.metadata.namespace, job.metadata.name, 'Background', null));
+    if (typeof ttl === 'number') this.later(ttl * 1000, () => this.deleteJobObject(job.metadata!.namespace!, job.metadata!.name!, 'Background', null));
   }
 
   private deleteJob(namespace: string, name: string, q: URLSearchParams, text: string, res: ServerResponse): void {
     const job = this.jobs.get(key(namespace, name));
     if (!job) return this.status(res, 404, 'NotFound', `jobs.batch "${name}" not found`);
-    const options = text ? (JSON.parse(text) as Obj) : {};
-    const propagationPolicy = q.get('propagationPolicy') ?? (options.propagationPolicy as string | undefined) ?? null;
-    const graceText = q.get('gracePeriodSeconds') ?? (options.gracePeriodSeconds as number | undefined)?.toString();
+    const options = text ? (JSON.parse(text) as { propagationPolicy?: string; gracePeriodSeconds?: number }) : {};
+    const propagationPolicy = q.get('propagationPolicy') ?? options.propagationPolicy ?? null;
+    const graceText = q.get('gracePeriodSeconds') ?? options.gracePeriodSeconds?.toString();
     const gracePeriodSeconds = graceText === undefined ? null : Number(graceText);
     this.deletes.push({ namespace, name, propagationPolicy, gracePeriodSeconds });
     this.json(res, 200, job);
@@ -283,16 +290,17 @@ export class SimulatedApiServer {
 
   private deleteJobObject(namespace: string, name: string, propagationPolicy: string | null, gracePeriodSeconds: number | null): void {
     const job = this.jobs.get(key(namespace, name));
-    if (!job || job.metadata.deletionTimestamp) return;
-    const podKeys = [...this.pods.entries()].filter(([, p]) => p.metadata.labels?.['job-name'] === name && p.metadata.namespace === namespace).map(([k]) => k);
+    const meta = job?.metadata;
+    if (!job || !meta || meta.deletionTimestamp) return;
+    const podKeys = [...this.pods.entries()].filter(([, p]) => p.metadata?.labels?.['job-name'] === name && p.metadata.namespace === namespace).map(([k]) => k);
     const removeJob = () => {
       this.jobs.delete(key(namespace, name));
       this.notify('jobs', 'DELETED', job);
     };
     if (propagationPolicy === 'Foreground') {
       // Foreground: the Job stays (with a deletionTimestamp and the foregroundDeletion finalizer) until its pods are gone.
-      job.metadata.deletionTimestamp = now();
-      job.metadata.finalizers = ['foregroundDeletion'];
+      meta.deletionTimestamp = now();
+      meta.finalizers = ['foregroundDeletion'];
       this.notify('jobs', 'MODIFIED', job);
       let left = podKeys.length;
       if (left === 0) return removeJob();
@@ -310,26 +318,27 @@ export class SimulatedApiServer {
 
   // ---- scheduler and kubelet ----
 
-  private createPod(job: Obj): void {
-    if (!this.jobs.has(key(job.metadata.namespace, job.metadata.name)) || job.metadata.deletionTimestamp) return;
-    const template = job.spec.template as Obj;
-    const name = `${job.metadata.name}-${randomBytes(3).toString('hex').slice(0, 5)}`;
-    const pod: Obj = {
+  private createPod(job: V1Job, namespace: string, jobName: string): void {
+    if (!this.jobExists(job) || job.metadata?.deletionTimestamp) return;
+    const template = job.spec!.template;
+    const uid = job.metadata!.uid!;
+    const name = `${jobName}-${randomBytes(3).toString('hex').slice(0, 5)}`;
+    const pod: V1Pod = {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
         name,
-        namespace: job.metadata.namespace,
+        namespace,
         uid: randomUUID(),
         creationTimestamp: now(),
-        labels: { ...template.metadata?.labels, 'job-name': job.metadata.name, 'batch.kubernetes.io/job-name': job.metadata.name, 'controller-uid': job.metadata.uid },
+        labels: { ...template.metadata?.labels, 'job-name': jobName, 'batch.kubernetes.io/job-name': jobName, 'controller-uid': uid },
         annotations: { ...template.metadata?.annotations },
-        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: job.metadata.name, uid: job.metadata.uid, controller: true }],
+        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: jobName, uid, controller: true }],
       },
-      spec: { ...template.spec, nodeName: undefined },
+      spec: { ...template.spec!, nodeName: undefined },
       status: { phase: 'Pending', conditions: [] },
     };
-    const k = key(pod.metadata.namespace, name);
+    const k = key(namespace, name);
     this.pods.set(k, pod);
     this.containers.set(k, { log: [], logFollowers: new Set() });
     this.notify('pods', 'ADDED', pod);
@@ -339,10 +348,10 @@ export class SimulatedApiServer {
     this.later(10, () => this.schedule(job, k));
   }
 
-  private schedule(job: Obj, k: string): void {
+  private schedule(job: V1Job, k: string): void {
     const pod = this.pods.get(k);
-    if (!pod) return;
-    const selector = (pod.spec.nodeSelector ?? {}) as Record<string, string>;
+    if (!pod?.spec || !pod.status) return;
+    const selector = pod.spec.nodeSelector ?? {};
     const fits = Object.entries(selector).every(([label, value]) => this.nodeLabels[label] === value);
     const t = now();
     if (!fits) {
@@ -360,25 +369,26 @@ export class SimulatedApiServer {
     }
     pod.spec.nodeName = 'simulated-node';
     pod.status.conditions = [{ type: 'PodScheduled', status: 'True', lastTransitionTime: t }];
-    const container = pod.spec.containers[0] as Obj;
-    pod.status.containerStatuses = [{ name: container.name, image: container.image, ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }];
+    const container = pod.spec.containers[0]!;
+    pod.status.containerStatuses = [{ name: container.name, image: container.image ?? '', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }];
     this.notify('pods', 'MODIFIED', pod);
     this.later(10, () => this.pullAndStart(job, k));
   }
 
-  private setContainerState(pod: Obj, state: Obj, phase?: string): void {
-    pod.status.containerStatuses[0].state = state;
-    if (phase) pod.status.phase = phase;
+  private setContainerState(pod: V1Pod, state: V1ContainerState, phase?: string): void {
+    pod.status!.containerStatuses![0]!.state = state;
+    if (phase) pod.status!.phase = phase;
     this.notify('pods', 'MODIFIED', pod);
   }
 
-  private pullAndStart(job: Obj, k: string): void {
+  private pullAndStart(job: V1Job, k: string): void {
     const pod = this.pods.get(k);
-    if (!pod || pod.metadata.deletionTimestamp) return;
-    const container = pod.spec.containers[0] as Obj;
-    const image = this.images.get(container.image as string);
+    if (!pod?.spec || pod.metadata?.deletionTimestamp) return;
+    const namespace = pod.metadata!.namespace!;
+    const container = pod.spec.containers[0]!;
+    const ref = container.image ?? '';
+    const image = this.images.get(ref);
     if (!image) {
-      const ref = container.image as string;
       this.setContainerState(pod, {
         waiting: { reason: 'ErrImagePull', message: `failed to pull and unpack image "docker.io/library/${ref}": failed to resolve reference "docker.io/library/${ref}": pull access denied, repository does not exist or may require authorization` },
       });
@@ -388,14 +398,14 @@ export class SimulatedApiServer {
       return;
     }
     const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/' };
-    for (const ref of (container.envFrom ?? []) as Obj[]) {
-      const secretName = ref.secretRef?.name as string;
-      const secret = this.secrets.get(key(pod.metadata.namespace, secretName));
+    for (const source of container.envFrom ?? []) {
+      const secretName = source.secretRef?.name ?? '';
+      const secret = this.secrets.get(key(namespace, secretName));
       if (!secret) return this.setContainerState(pod, { waiting: { reason: 'CreateContainerConfigError', message: `secret "${secretName}" not found` } });
       Object.assign(env, secret);
     }
-    for (const e of (container.env ?? []) as Obj[]) env[e.name as string] = e.value as string;
-    const [file, ...args] = container.command as string[];
+    for (const e of container.env ?? []) env[e.name] = e.value ?? '';
+    const [file, ...args] = container.command ?? [];
     const child = spawn(file!, args, { cwd: image.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const state = this.containers.get(k)!;
     state.process = child;
@@ -406,7 +416,7 @@ export class SimulatedApiServer {
     child.stdout.on('data', append);
     child.stderr.on('data', append);
     let oom = false;
-    const limit = parseQuantity(container.resources?.limits?.memory as string | undefined);
+    const limit = parseQuantity(container.resources?.limits?.['memory']);
     if (limit !== undefined) {
       state.memoryTimer = setInterval(() => {
         if (child.pid !== undefined && residentBytes(child.pid) > limit) {
@@ -417,7 +427,7 @@ export class SimulatedApiServer {
     }
     const startedAt = now();
     child.on('spawn', () => {
-      pod.status.phase = 'Running';
+      pod.status!.phase = 'Running';
       this.setContainerState(pod, { running: { startedAt } });
     });
     child.on('error', (error) => append(Buffer.from(`exec failed: ${error.message}\n`)));
@@ -437,9 +447,9 @@ export class SimulatedApiServer {
 
   private readonly afterTermination = new Map<string, () => void>();
 
-  private deadlineExceeded(job: Obj, k: string): void {
-    if (!this.jobs.has(key(job.metadata.namespace, job.metadata.name))) return;
-    if (job.status?.conditions?.some((c: Obj) => c.type === 'Complete' || c.type === 'Failed')) return;
+  private deadlineExceeded(job: V1Job, k: string): void {
+    if (!this.jobExists(job)) return;
+    if (job.status?.conditions?.some((c) => c.type === 'Complete' || c.type === 'Failed')) return;
     this.finishJob(job, 'Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
     if (this.pods.has(k)) this.deletePodObject(k, false);
   }
@@ -457,9 +467,10 @@ export class SimulatedApiServer {
       this.notify('pods', 'DELETED', pod);
       gone?.();
     };
-    if (!pod.metadata.deletionTimestamp) {
-      pod.metadata.deletionTimestamp = now();
-      pod.metadata.deletionGracePeriodSeconds = force ? 0 : 30;
+    const meta = pod.metadata!;
+    if (!meta.deletionTimestamp) {
+      meta.deletionTimestamp = now();
+      meta.deletionGracePeriodSeconds = force ? 0 : 30;
       this.notify('pods', 'MODIFIED', pod);
     }
     const child = state?.process;
@@ -474,8 +485,8 @@ export class SimulatedApiServer {
     const pod = this.pods.get(k);
     if (!pod) return this.status(res, 404, 'NotFound', `pods "${name}" not found`);
     const wanted = q.get('container');
-    if (wanted && !pod.spec.containers.some((c: Obj) => c.name === wanted)) return this.status(res, 400, 'BadRequest', `container ${wanted} is not valid for pod ${name}`);
-    const state = pod.status.containerStatuses?.[0]?.state as Obj | undefined;
+    if (wanted && !pod.spec?.containers.some((c) => c.name === wanted)) return this.status(res, 400, 'BadRequest', `container ${wanted} is not valid for pod ${name}`);
+    const state = pod.status?.containerStatuses?.[0]?.state;
     if (!state || state.waiting) {
       return this.status(res, 400, 'BadRequest', `container "${wanted ?? 'run'}" in pod "${name}" is waiting to start: ${state?.waiting?.reason ?? 'PodInitializing'}`);
     }
