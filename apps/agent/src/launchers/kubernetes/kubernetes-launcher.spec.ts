@@ -254,6 +254,21 @@ describe('kubernetes launcher (simulated API server)', () => {
     assert.match(terminal(events).message, /^process exited with code 3; last stderr lines:\ngiving up: the input table is empty/);
   });
 
+  test('simulated API server: a follow stream the server ends early is reopened from sinceTime; no line is lost or repeated', async () => {
+    const s = await server();
+    const { outcome, events } = await execute(s, location(['sleep', '1500']), {
+      during: async (_ex, evs) => {
+        await until('the container working', () => evs.some((e) => e.type === 'LOG' && e.message === 'working'));
+        s.cutLogStreams();
+      },
+    });
+    assert.equal(outcome, 'success', terminal(events).message);
+    assert.deepEqual(types(events), ['RUN_STARTING', 'RUN_STARTED', 'PIPES_OPENED', 'LOG', 'ASSET_MATERIALIZATION', 'ASSET_MATERIALIZATION', 'LOG', 'PIPES_CLOSED', 'RUN_SUCCESS']);
+    const computeLog = events.filter((e) => e.type === 'COMPUTE_LOG').map((e) => e.message).join('');
+    assert.equal(computeLog.split('plain stdout line').length - 1, 1, 'each line once');
+    assert.ok(s.requests.filter((r) => r.includes('/log?')).some((r) => r.includes('sinceTime=')), 'the reopened stream starts at the cursor');
+  });
+
   test('simulated API server: cancel deletes the Job with propagationPolicy Foreground and ends RUN_CANCELED', async () => {
     const s = await server();
     const { outcome, events } = await execute(s, location(['sleep', '60000']), {
