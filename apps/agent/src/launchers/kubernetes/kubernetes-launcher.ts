@@ -54,7 +54,7 @@ export class KubernetesRunLauncher implements RunLauncher {
       await this.batch.createNamespacedJob({ namespace, body: job });
     } catch (error) {
       const hint = apiErrorCode(error) === 403 ? ' (may the agent\'s service account create Jobs in that namespace?)' : '';
-      throw new KubernetesLaunchError(`the Kubernetes API refused Job ${namespace}/${name}: ${apiErrorText(error)}${hint}`, { cause: error });
+      throw new KubernetesLaunchError(`could not create Job ${namespace}/${name} for run ${request.runId}: ${apiErrorText(error)}${hint}`, { cause: error });
     }
     return this.follow(namespace, name, job.metadata!.labels![LABELS.run]!, { count: 0 });
   }

@@ -33,6 +33,8 @@ export interface KubernetesOutputPosition {
 }
 
 const RETRY_MS = 500;
+/** Longest wait for a deleted Job's pod or Job to be seen gone before the run is ended anyway, ms. */
+const STOP_OBSERVE_MS = 60_000;
 const NEWLINE = Buffer.from('\n');
 
 /**
@@ -68,6 +70,7 @@ export class KubernetesRun implements LaunchedRun {
   private closed = false;
   private unschedulableTimer: NodeJS.Timeout | undefined;
   private finishing = false;
+  private logEndedListeners: (() => void)[] = [];
   private podDeleted = false;
 
   constructor(private readonly options: KubernetesRunOptions) {
@@ -97,6 +100,8 @@ export class KubernetesRun implements LaunchedRun {
   /** Deletes the Job with `propagationPolicy: Foreground` (its pod goes first); `force` also sets `gracePeriodSeconds: 0`. */
   async stop(force: boolean): Promise<void> {
     this.stopping = true;
+    // Should the deletion never be observed (watch lost), the run still ends.
+    this.later(STOP_OBSERVE_MS, () => this.decide({ code: null, signal: 'SIGTERM' }));
     try {
       await this.options.batch.deleteNamespacedJob({
         name: this.options.jobName,
@@ -127,7 +132,7 @@ export class KubernetesRun implements LaunchedRun {
     for (const a of this.aborts) a.abort();
     this.aborts.clear();
     for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.clear();    for (const l of this.logEndedListeners.splice(0)) l();
   }
 
   private later(ms: number, fn: () => void): NodeJS.Timeout {
@@ -229,16 +234,13 @@ export class KubernetesRun implements LaunchedRun {
     if (this.finishing) return;
     this.finishing = true;
     if (this.following && !this.logEnded) {
+      // The log stream ends shortly after the container; wait for it, but not forever.
       await new Promise<void>((resolve) => {
-        const check = setInterval(() => {
-          if (this.logEnded || this.closed) done();
-        }, 20);
-        const timer = setTimeout(() => done(), this.options.logEndGraceMs);
-        const done = () => {
-          clearInterval(check);
+        const timer = setTimeout(resolve, this.options.logEndGraceMs);
+        this.logEndedListeners.push(() => {
           clearTimeout(timer);
           resolve();
-        };
+        });
       });
     }
     let exit = this.outcome!;
@@ -311,6 +313,7 @@ export class KubernetesRun implements LaunchedRun {
     const ended = (this.pod && containerTermination(this.pod)) || this.outcome;
     if (ended) {
       this.logEnded = true;
+      for (const l of this.logEndedListeners.splice(0)) l();
       return;
     }
     // follow=true streams can close before the container ends (API server timeouts): read on from where we are.
