@@ -44,3 +44,36 @@ export async function definerFunctions(client: pg.Client): Promise<DefinerFuncti
     ORDER BY 1`);
   return rows.map((r) => ({ signature: r.signature, config: r.config ?? [], publicExecute: r.public_execute }));
 }
+
+/** The policy expression every tenant table must use: an unset or empty setting means no organization. */
+const ORG_SETTING_EXPR = String.raw`\(NULLIF\(current_setting\('gantry\.org_id'::text, true\), ''::text\)\)::uuid`;
+
+/**
+ * What is wrong with the row-level security of `tables` (empty when nothing):
+ * every table with `org_id` and every table named in `globalTables` must have
+ * RLS enabled and only permissive policies for ALL commands with USING and
+ * WITH CHECK; tenant tables (and `organizations`, on `id`) must have a
+ * `tenant_isolation` policy comparing with `NULLIF(current_setting('gantry.org_id', true), '')::uuid`
+ * in both. Each problem is one line starting with the table name.
+ */
+export function rlsCoverageProblems(tables: readonly TableSecurity[], globalTables: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const s of tables.filter((t) => t.hasOrgId || globalTables.includes(t.table))) {
+    if (!s.rlsEnabled) problems.push(`${s.table}: row-level security is not enabled`);
+    if (s.policies.length === 0) problems.push(`${s.table}: has no policy`);
+    for (const p of s.policies) {
+      if (p.cmd !== 'ALL') problems.push(`${s.table}.${p.name}: covers ${p.cmd} only, not ALL`);
+      if (p.permissive !== 'PERMISSIVE') problems.push(`${s.table}.${p.name}: is ${p.permissive}`);
+      if (!p.qual || !p.withCheck) problems.push(`${s.table}.${p.name}: lacks USING or WITH CHECK`);
+    }
+    if (!s.hasOrgId && s.table !== 'organizations') continue;
+    const column = s.hasOrgId ? 'org_id' : 'id';
+    const expr = new RegExp(`^\\(${column} = ${ORG_SETTING_EXPR}\\)$`);
+    const isolation = s.policies.find((p) => p.name === 'tenant_isolation');
+    if (!isolation) problems.push(`${s.table}: has no tenant_isolation policy`);
+    else if (!expr.test(isolation.qual ?? '') || !expr.test(isolation.withCheck ?? '')) {
+      problems.push(`${s.table}: tenant_isolation must compare ${column} with NULLIF(current_setting('gantry.org_id', true), '')::uuid in USING and WITH CHECK`);
+    }
+  }
+  return problems;
+}
