@@ -9,7 +9,7 @@ const KINDS: Record<string, string> = { Query: 'query', Mutation: 'mutation', Su
 const ROLE_TEXT: Record<(typeof ROLES)[number], string> = {
   VIEWER: 'reads the catalog, runs, their events and the agents',
   LAUNCHER: 'also launches and cancels runs',
-  EDITOR: 'also changes code locations, deployments and budgets',
+  EDITOR: 'meant to also change code locations and budgets; no operation needs more than Launcher below Admin yet',
   ADMIN: 'also manages members, teams, invitations, grants, API and agent tokens, and reads the audit log',
   OWNER: 'also manages owners and the organization settings',
 };
