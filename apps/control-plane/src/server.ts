@@ -69,9 +69,10 @@ export async function startControlPlane(config: ControlPlaneConfig, options: { l
   let httpPort: number;
   let grpcPort: number;
   try {
+    // The development issuer answers first: its sign-in pages and keycloak-js's iframe probes set their own headers.
+    if (devIssuer) app.use(devIssuer.middleware);
     applyHttpSecurity(app, config);
     app.use(organizationPathMiddleware);
-    if (devIssuer) app.use(devIssuer.middleware);
     await app.get(PgListener).start();
     await app.listen(config.httpPort, config.bindHost);
     httpPort = (app.getHttpServer().address() as AddressInfo).port;

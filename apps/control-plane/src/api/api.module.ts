@@ -3,6 +3,7 @@ import { AgentsViewModule } from '../agents-view/agents-view.module';
 import { AuthModule } from '../auth/auth.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { RunsModule } from '../runs/runs.module';
+import { TenancyModule } from '../tenancy/tenancy.module';
 import { ApiCoreModule } from './api-core.module';
 import { ApiLimitsModule } from './limits/api-limits.module';
 import { UnauthenticatedStatusPlugin } from './plugins/unauthenticated-status.plugin';
@@ -13,7 +14,7 @@ import { UnauthenticatedStatusPlugin } from './plugins/unauthenticated-status.pl
  * limits (depth, cost, length, rate; api/limits).
  */
 @Module({
-  imports: [ApiCoreModule, AuthModule, CatalogModule, RunsModule, AgentsViewModule, ApiLimitsModule],
+  imports: [ApiCoreModule, AuthModule, CatalogModule, RunsModule, AgentsViewModule, TenancyModule, ApiLimitsModule],
   providers: [UnauthenticatedStatusPlugin],
 })
 export class ApiModule {}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ForbiddenError } from '../auth/auth.errors';
 import { covers } from '../rbac/authorize';
 import { permissionOf } from '../rbac/permissions';
 import { Readable, type Transform } from 'node:stream';
@@ -99,7 +100,9 @@ export class AuditExportController {
       if (typeof req.params['org'] === 'string') req.headers['x-gantry-organization'] = req.params['org'];
       try {
         auth = await this.auth.authenticate({ req });
-      } catch {
+      } catch (error) {
+        // Not a member (or a token) of that organization: the same answer as for one that does not exist.
+        if (error instanceof ForbiddenError) throw new HttpFailure(404, { error: `organization ${JSON.stringify(req.params['org'])} not found`, code: 'ORGANIZATION_NOT_FOUND' });
         res.setHeader('www-authenticate', 'Bearer');
         throw new HttpFailure(401, { error: 'unauthenticated', code: 'UNAUTHENTICATED' });
       }
