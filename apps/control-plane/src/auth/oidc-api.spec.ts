@@ -101,7 +101,7 @@ describe('OIDC users through the GraphQL API (real Keycloak)', () => {
     assert.equal(answer.errors?.[0]?.message, UNAUTHENTICATED_MESSAGE, `${what}: the message says nothing about why`);
   }
 
-  /** Makes users.id `userId` a member of `tenant` with `role` at organization scope (as inviteMember + acceptance would). */
+  /** Makes users.id `userId` a member of `tenant` with `role` at organization scope, seeded as the owner (for principals without an email to invite). */
   async function makeMember(userId: string, tenant: Tenant, role: 'VIEWER' | 'ADMIN' = 'VIEWER'): Promise<void> {
     await h.prisma.organizationMember.create({ data: { orgId: tenant.orgId, userId } });
     await h.prisma.roleGrant.create({ data: { orgId: tenant.orgId, principalKind: 'USER', principalId: userId, role } });
@@ -111,13 +111,22 @@ describe('OIDC users through the GraphQL API (real Keycloak)', () => {
     return h.prisma.user.findUnique({ where: { issuer_subject: { issuer: realm.issuer, subject } } });
   }
 
-  test('the first signed-in request creates the users row with sub, email and name; a stranger is FORBIDDEN', async () => {
-    assert.equal(await userRow(ada.id), null, 'no row before the first sign-in');
+  test("a user invited with inviteMember signs in: the users row is created with sub, email and name, and the organization's data comes back", async () => {
+    const invited = await h.gql<{ inviteMember: { id: string; email: string; role: string; acceptedAt: string | null } }>(
+      a.token,
+      'mutation($email: String!) { inviteMember(email: $email, role: VIEWER) { id email role acceptedAt } }',
+      { email: ada.email },
+    );
+    assert.equal(invited.status, 200, JSON.stringify(invited.errors));
+    assert.deepEqual([invited.data?.inviteMember.email, invited.data?.inviteMember.role, invited.data?.inviteMember.acceptedAt], [ada.email.toLowerCase(), 'VIEWER', null]);
+    assert.equal(await userRow(ada.id), null, 'no users row before the first sign-in');
+
     const tokens = await realm.signIn(ada.username, ada.password);
     assert.equal(subjectOf(tokens.accessToken), ada.id, "Keycloak's sub is the user's id");
-    const answer = await call(tokens.accessToken, DEPLOYMENTS, { organization: a.slug });
-    assert.equal(answer.status, 403, 'signed in, but not a member yet');
-    assertCode(answer, 'FORBIDDEN', 'not a member');
+    const byHeader = await call(tokens.accessToken, DEPLOYMENTS, { organization: a.slug });
+    assert.equal(byHeader.status, 200, JSON.stringify(byHeader.errors));
+    assert.deepEqual(byHeader.data, { deployments: [{ id: a.prodId, name: 'prod' }] }, "A's deployments, nothing of B");
+
     const row = await userRow(ada.id);
     assert.ok(row, 'the users row exists after the first request');
     assert.equal(row.subject, ada.id);
@@ -125,18 +134,14 @@ describe('OIDC users through the GraphQL API (real Keycloak)', () => {
     assert.equal(row.email, ada.email.toLowerCase());
     assert.equal(row.name, 'Ada Lovelace');
     assert.ok(row.lastSignInAt, 'last sign-in recorded');
-  });
+    const me = await call(tokens.accessToken, '{ me { id email name } }');
+    assert.deepEqual(me.data, { me: { id: row.id, email: row.email, name: 'Ada Lovelace' } }, 'me answers without an organization');
+    const invitation = await h.prisma.invitation.findUniqueOrThrow({ where: { id: invited.data!.inviteMember.id } });
+    assert.equal(invitation.acceptedBy, row.id, 'the invitation was accepted at sign-in');
 
-  test('a member with a grant gets the organization\'s data, by header or by /orgs/<slug>/graphql', async () => {
-    const row = (await userRow(ada.id)) ?? assert.fail('signed in by the previous test');
-    await makeMember(row.id, a);
-    const { accessToken } = await realm.signIn(ada.username, ada.password);
-    const byHeader = await call(accessToken, DEPLOYMENTS, { organization: a.slug });
-    assert.equal(byHeader.status, 200, JSON.stringify(byHeader.errors));
-    assert.deepEqual(byHeader.data, { deployments: [{ id: a.prodId, name: 'prod' }] }, "A's deployments, nothing of B");
-    const byPath = await call(accessToken, DEPLOYMENTS, { path: `/orgs/${a.slug}/graphql` });
+    const byPath = await call(tokens.accessToken, DEPLOYMENTS, { path: `/orgs/${a.slug}/graphql` });
     assert.deepEqual(byPath.data, byHeader.data, 'the path names the organization too');
-    const upperCase = await call(accessToken, DEPLOYMENTS, { organization: a.slug.toUpperCase() });
+    const upperCase = await call(tokens.accessToken, DEPLOYMENTS, { organization: a.slug.toUpperCase() });
     assert.deepEqual(upperCase.data, byHeader.data, 'slugs are case-insensitive');
   });
 
@@ -164,10 +169,12 @@ describe('OIDC users through the GraphQL API (real Keycloak)', () => {
     assert.deepEqual(other.errors![0]!.extensions, missing.errors![0]!.extensions);
   });
 
-  test('a member without a role that covers the operation is FORBIDDEN', async () => {
+  test('a signed-in stranger is FORBIDDEN; a member is allowed what their role covers and FORBIDDEN the rest', async () => {
     const user = await realm.createUser();
     const { accessToken } = await realm.signIn(user.username, user.password);
-    await call(accessToken, DEPLOYMENTS, { organization: b.slug }); // signs in: creates the row
+    const stranger = await call(accessToken, DEPLOYMENTS, { organization: b.slug }); // signs in: creates the row
+    assert.equal(stranger.status, 403, 'signed in, but not a member');
+    assertCode(stranger, 'FORBIDDEN', 'not a member yet');
     const row = (await userRow(user.id)) ?? assert.fail('created on sign-in');
     await makeMember(row.id, b, 'VIEWER');
     assert.equal((await call(accessToken, DEPLOYMENTS, { organization: b.slug })).status, 200, 'a Viewer reads deployments');
