@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { readEcsAgentConfig, type EcsAgentConfig } from './launchers/ecs/ecs-config';
 
 /** Typed configuration of the agent process, read once at boot from the environment. */
 export interface AgentConfig {
@@ -17,7 +18,15 @@ export interface AgentConfig {
   maxConcurrentRuns: number;
   /** pino level (GANTRY_LOG_LEVEL, default `info`). */
   logLevel: string;
+  /** Where runs execute (GANTRY_AGENT_LAUNCHER: `process`, the default, or `ecs`). */
+  launcher: AgentLauncherKind;
+  /** Settings of the ECS launcher; present exactly when `launcher` is `ecs`. */
+  ecs?: EcsAgentConfig;
 }
+
+/** The launchers the agent can be configured with. */
+export type AgentLauncherKind = 'process' | 'ecs';
+const LAUNCHERS: readonly AgentLauncherKind[] = ['process', 'ecs'];
 
 /** Raised when the environment does not describe a usable agent configuration. */
 export class AgentConfigError extends Error {
@@ -43,6 +52,10 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
   if (!Number.isInteger(maxConcurrentRuns) || maxConcurrentRuns < 1) problems.push('GANTRY_AGENT_MAX_RUNS must be a positive integer');
   const logLevel = env['GANTRY_LOG_LEVEL']?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`GANTRY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const launcherText = env['GANTRY_AGENT_LAUNCHER']?.trim() || 'process';
+  const launcher = LAUNCHERS.find((l) => l === launcherText);
+  if (!launcher) problems.push(`GANTRY_AGENT_LAUNCHER must be one of ${LAUNCHERS.join(', ')}, got ${JSON.stringify(launcherText)}`);
+  const ecs = launcher === 'ecs' ? readEcsAgentConfig(env, problems) : undefined;
   if (problems.length > 0) throw new AgentConfigError(`invalid agent configuration: ${problems.join('; ')}`);
   return {
     controlPlaneAddress: address,
@@ -52,5 +65,7 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     codeLocationPaths: (env['GANTRY_CODE_LOCATIONS'] ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0),
     maxConcurrentRuns,
     logLevel,
+    launcher: launcher ?? 'process',
+    ...(ecs && { ecs }),
   };
 }

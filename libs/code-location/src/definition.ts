@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assetKeyToString, parseAssetKey } from '@gantry/domain';
-import type { CodeLocationFile, AssetCheckDefinition, PartitionsDefinition } from './schema';
+import type { CodeLocationFile, AssetCheckDefinition, EcsRunSettings, PartitionsDefinition } from './schema';
 
 /** An asset as the control plane stores it: keys normalized to paths. */
 export interface AssetDefinition {
@@ -31,6 +31,8 @@ export interface CodeLocationDefinition {
   env: Record<string, string>;
   timeoutSeconds: number;
   assets: AssetDefinition[];
+  /** The `ecs:` section, when present (absent keeps the digest of older definitions unchanged). */
+  ecs?: EcsRunSettings;
 }
 
 /** Raised when a definition is internally inconsistent (duplicate keys, unknown deps, cycles). */
@@ -80,6 +82,7 @@ export function normalizeDefinition(file: CodeLocationFile, workingDirectory: st
     env: file.env,
     timeoutSeconds: file.timeoutSeconds,
     assets,
+    ...(file.ecs !== undefined && { ecs: file.ecs }),
   };
 }
 

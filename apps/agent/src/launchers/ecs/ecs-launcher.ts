@@ -1,0 +1,371 @@
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+  ResourceAlreadyExistsException,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
+  ClusterNotFoundException,
+  DescribeClustersCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  RunTaskCommand,
+  StopTaskCommand,
+  type ContainerOverride,
+  type RunTaskCommandInput,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import type { EcsRunSettings } from '@gantry/code-location';
+import { encodePipesParams, PIPES_CONTEXT_ENV, PIPES_MESSAGES_ENV } from '@gantry/pipes';
+import type { LaunchedRun, RunExit, RunLauncher, RunLaunchRequest } from '../run-launcher';
+import { CloudWatchLogTail } from './cloudwatch-log-tail';
+import { describeAwsError, EcsLaunchError } from './ecs-errors';
+import { resolveEcsRunSettings, type ResolvedEcsRunSettings } from './ecs-run-settings';
+import { buildTaskDefinition, GANTRY_TAGS, TaskDefinitionRegistry } from './task-definition';
+import { exitOfStoppedTask } from './task-exit';
+
+/** Options of {@link EcsLauncher}. */
+export interface EcsLauncherOptions {
+  /** Cluster name or ARN (GANTRY_ECS_CLUSTER). */
+  cluster: string;
+  /** AWS region of the cluster and the log groups (AWS_REGION). */
+  region: string;
+  /** Defaults under every code location's `ecs:` section (GANTRY_ECS_RUN_DEFAULTS). */
+  runDefaults: EcsRunSettings;
+  /** The agent's organization id (known once the control plane welcomed the agent); names families and tags. */
+  organization: () => string;
+  /** Interval between DescribeTasks and GetLogEvents polls of each run, ms (default 2000). */
+  pollIntervalMs?: number;
+  /**
+   * After the task is STOPPED, how long the log stream must stay quiet before
+   * the output counts as complete, ms (default 3000): the awslogs driver ships
+   * the container's last lines asynchronously.
+   */
+  logSettleMs?: number;
+  /** Endpoint of ECS and CloudWatch Logs (tests: moto); default: the SDK's resolution (AWS_ENDPOINT_URL_*, else AWS). */
+  endpoint?: string;
+  /** Clients to use instead of ones made from region and endpoint (credentials come from the SDK's default chain). */
+  clients?: { ecs: ECSClient; logs: CloudWatchLogsClient };
+  /** Receives errors of background polls (they are retried at the next interval). */
+  onPollError?: (error: unknown, runId: string) => void;
+}
+
+/** `startedBy` of every task this launcher starts (ECS allows 128 characters; ListTasks filters on it). */
+export const ECS_STARTED_BY = 'gantry-agent';
+
+/** The size limit ECS puts on a RunTask's container overrides, characters of JSON. */
+const MAX_OVERRIDES_CHARS = 8192;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The `ecs` launcher: each run is one ECS task (Fargate or EC2).
+ *
+ * - Task definition: one per code location version and settings, family
+ *   `gantry-<org>-<deployment>-<location>` (see task-definition.ts), reused
+ *   when already registered.
+ * - RunTask: container overrides for `command`, `env` plus the Pipes bootstrap
+ *   (`DAGSTER_PIPES_CONTEXT` = `{data: <context>}`, `DAGSTER_PIPES_MESSAGES` =
+ *   `{stdio: "stdout"}`, both base64(zlib(JSON))) and `GANTRY_RUN_ID`, CPU and
+ *   memory; the awsvpc network configuration; tags naming organization,
+ *   deployment, code location (and version) and run.
+ * - Output: the container's stdout and stderr, as the awslogs driver wrote them
+ *   to CloudWatch Logs, delivered line by line as `stdout` (CloudWatch keeps no
+ *   stream name), Pipes messages included.
+ * - End: DescribeTasks until STOPPED, then the exit code and a clear platform
+ *   failure reason (task-exit.ts).
+ * - Stop: StopTask with a reason (ECS sends SIGTERM, then SIGKILL after the
+ *   container's stop timeout).
+ */
+export class EcsLauncher implements RunLauncher {
+  readonly kind = 'ecs' as const;
+  private readonly ecs: ECSClient;
+  private readonly logs: CloudWatchLogsClient;
+  private readonly taskDefinitions: TaskDefinitionRegistry;
+  private clusterChecked: Promise<void> | undefined;
+  private readonly logGroupsChecked = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: EcsLauncherOptions) {
+    const base = { region: options.region, ...(options.endpoint !== undefined && { endpoint: options.endpoint }) };
+    this.ecs = options.clients?.ecs ?? new ECSClient(base);
+    this.logs = options.clients?.logs ?? new CloudWatchLogsClient(base);
+    this.taskDefinitions = new TaskDefinitionRegistry(this.ecs);
+  }
+
+  /**
+   * Registers (or reuses) the task definition and starts the task.
+   * Errors: EcsSettingsError for unusable settings; EcsLaunchError when the
+   * cluster is unknown, the log group cannot be made, the overrides exceed
+   * ECS's 8192-character limit, or RunTask is refused or reports failures.
+   */
+  async launch(request: RunLaunchRequest): Promise<LaunchedRun> {
+    const settings = resolveEcsRunSettings(request.location, this.options.runDefaults);
+    const organization = this.options.organization();
+    await this.checkCluster();
+    await this.checkLogGroup(settings.logGroup);
+    const taskDefinitionArn = await this.taskDefinitions.ensure(
+      buildTaskDefinition(
+        { organization, deployment: request.deployment, codeLocation: request.codeLocation, codeLocationVersion: request.codeLocationVersion },
+        settings,
+        this.options.region,
+      ),
+    );
+    const input = this.runTaskInput(request, settings, organization, taskDefinitionArn);
+    let task: Task | undefined;
+    try {
+      const answer = await this.ecs.send(new RunTaskCommand(input));
+      const failures = answer.failures ?? [];
+      if (failures.length > 0) {
+        const text = failures.map((f) => [f.arn, f.reason, f.detail].filter(Boolean).join(': ')).join('; ');
+        throw new EcsLaunchError(`ECS could not place the task of run ${request.runId} in cluster ${this.options.cluster}: ${text}`);
+      }
+      task = answer.tasks?.[0];
+    } catch (error) {
+      if (error instanceof EcsLaunchError) throw error;
+      throw new EcsLaunchError(`ECS refused to start run ${request.runId} in cluster ${this.options.cluster}: ${describeAwsError(error)}`, { cause: error });
+    }
+    if (!task?.taskArn) throw new EcsLaunchError(`RunTask for run ${request.runId} returned no task`);
+    return new EcsRun({
+      ecs: this.ecs,
+      logs: this.logs,
+      cluster: this.options.cluster,
+      runId: request.runId,
+      taskArn: task.taskArn,
+      taskDefinitionArn,
+      settings,
+      pollIntervalMs: this.options.pollIntervalMs ?? 2000,
+      logSettleMs: this.options.logSettleMs ?? 3000,
+      onPollError: (error) => this.options.onPollError?.(error, request.runId),
+    });
+  }
+
+  private runTaskInput(request: RunLaunchRequest, settings: ResolvedEcsRunSettings, organization: string, taskDefinition: string): RunTaskCommandInput {
+    const environment = Object.entries({
+      ...request.location.env,
+      [PIPES_CONTEXT_ENV]: encodePipesParams({ data: request.context }),
+      [PIPES_MESSAGES_ENV]: encodePipesParams({ stdio: 'stdout' }),
+      GANTRY_RUN_ID: request.runId,
+    }).map(([name, value]) => ({ name, value }));
+    const container: ContainerOverride = {
+      name: settings.containerName,
+      command: request.location.command,
+      environment,
+      cpu: settings.cpu,
+      memory: settings.memory,
+    };
+    const overridesChars = JSON.stringify([container]).length;
+    if (overridesChars > MAX_OVERRIDES_CHARS) {
+      throw new EcsLaunchError(
+        `the container overrides of run ${request.runId} are ${overridesChars} characters (command, env and the Pipes context); ECS accepts at most ${MAX_OVERRIDES_CHARS}: shorten the code location's env or select fewer assets`,
+      );
+    }
+    return {
+      cluster: this.options.cluster,
+      taskDefinition,
+      count: 1,
+      launchType: settings.launchType,
+      ...(settings.platformVersion !== undefined && { platformVersion: settings.platformVersion }),
+      ...(settings.networkMode === 'awsvpc' && {
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: settings.subnets,
+            ...(settings.securityGroups.length > 0 && { securityGroups: settings.securityGroups }),
+            assignPublicIp: settings.assignPublicIp ? 'ENABLED' : 'DISABLED',
+          },
+        },
+      }),
+      overrides: { containerOverrides: [container], cpu: String(settings.cpu), memory: String(settings.memory) },
+      startedBy: ECS_STARTED_BY,
+      tags: [
+        { key: GANTRY_TAGS.organization, value: organization },
+        { key: GANTRY_TAGS.deployment, value: request.deployment },
+        { key: GANTRY_TAGS.codeLocation, value: request.codeLocation },
+        { key: GANTRY_TAGS.codeLocationVersion, value: String(request.codeLocationVersion) },
+        { key: GANTRY_TAGS.run, value: request.runId },
+      ],
+    };
+  }
+
+  /** Once per launcher (a failure is retried by the next launch): the cluster exists and is ACTIVE. */
+  private checkCluster(): Promise<void> {
+    this.clusterChecked ??= (async () => {
+      const { cluster, region } = this.options;
+      let answer;
+      try {
+        answer = await this.ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));
+      } catch (error) {
+        if (error instanceof ClusterNotFoundException) throw new EcsLaunchError(`ECS cluster ${cluster} does not exist in ${region} (GANTRY_ECS_CLUSTER)`);
+        throw new EcsLaunchError(`cannot describe ECS cluster ${cluster} in ${region}: ${describeAwsError(error)}`, { cause: error });
+      }
+      const found = answer.clusters?.find((c) => c.clusterName === cluster || c.clusterArn === cluster);
+      if (!found) throw new EcsLaunchError(`ECS cluster ${cluster} does not exist in ${region} (GANTRY_ECS_CLUSTER)`);
+      if (found.status !== 'ACTIVE') throw new EcsLaunchError(`ECS cluster ${cluster} in ${region} is ${found.status ?? 'not active'}, not ACTIVE`);
+    })();
+    const checked = this.clusterChecked;
+    checked.catch(() => (this.clusterChecked = undefined));
+    return checked;
+  }
+
+  /** Once per log group: it exists (created when missing), so the awslogs driver can write. */
+  private checkLogGroup(logGroup: string): Promise<void> {
+    let checked = this.logGroupsChecked.get(logGroup);
+    if (!checked) {
+      checked = (async () => {
+        try {
+          const found = await this.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroup }));
+          if (found.logGroups?.some((g) => g.logGroupName === logGroup)) return;
+          await this.logs.send(new CreateLogGroupCommand({ logGroupName: logGroup }));
+        } catch (error) {
+          if (error instanceof ResourceAlreadyExistsException) return;
+          throw new EcsLaunchError(
+            `cannot find or create CloudWatch Logs group ${logGroup} for the awslogs driver (create it, or allow logs:CreateLogGroup): ${describeAwsError(error)}`,
+            { cause: error },
+          );
+        }
+      })();
+      checked.catch(() => this.logGroupsChecked.delete(logGroup));
+      this.logGroupsChecked.set(logGroup, checked);
+    }
+    return checked;
+  }
+}
+
+/** What one {@link EcsRun} follows. */
+interface EcsRunOptions {
+  ecs: ECSClient;
+  logs: CloudWatchLogsClient;
+  cluster: string;
+  runId: string;
+  taskArn: string;
+  taskDefinitionArn: string;
+  settings: ResolvedEcsRunSettings;
+  pollIntervalMs: number;
+  logSettleMs: number;
+  onPollError: (error: unknown) => void;
+}
+
+/** How many DescribeTasks in a row may answer MISSING before the run is given up (ECS lists a new task after a delay). */
+const MISSING_LIMIT = 5;
+
+/** One started task: polls its log stream and its status until it stopped and its output was read. */
+class EcsRun implements LaunchedRun {
+  readonly handle: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly exited: Promise<RunExit>;
+  private readonly listeners: ((stream: 'stdout' | 'stderr', chunk: Buffer) => void)[] = [];
+  private readonly pending: Buffer[] = [];
+  private readonly tail: CloudWatchLogTail;
+  private stopRequested = false;
+  private following = true;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly o: EcsRunOptions) {
+    this.handle = o.taskArn;
+    const taskId = o.taskArn.split('/').pop() ?? o.taskArn;
+    // The awslogs driver's stream name: <prefix>/<container name>/<task id>.
+    const logStream = `${o.settings.logStreamPrefix}/${o.settings.containerName}/${taskId}`;
+    this.details = { cluster: o.cluster, taskArn: o.taskArn, taskDefinitionArn: o.taskDefinitionArn, logGroup: o.settings.logGroup, logStream };
+    this.tail = new CloudWatchLogTail({ logs: o.logs, logGroup: o.settings.logGroup, logStream, onMessage: (m) => this.deliver(m) });
+    this.exited = this.follow();
+  }
+
+  onOutput(listener: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): void {
+    this.listeners.push(listener);
+    // Lines read before anyone listened are handed over now, in order.
+    for (const chunk of this.pending.splice(0)) listener('stdout', chunk);
+  }
+
+  async stop(force: boolean): Promise<void> {
+    if (this.stopRequested && !force) return;
+    this.stopRequested = true;
+    const reason = force ? `Gantry: run ${this.o.runId} canceled (forced)` : `Gantry: run ${this.o.runId} canceled`;
+    try {
+      await this.o.ecs.send(new StopTaskCommand({ cluster: this.o.cluster, task: this.o.taskArn, reason }));
+    } catch (error) {
+      throw new EcsLaunchError(`StopTask of ${this.o.taskArn} for run ${this.o.runId} failed: ${describeAwsError(error)}`, { cause: error });
+    }
+    this.wake?.();
+  }
+
+  async cleanup(): Promise<void> {
+    this.following = false;
+    this.wake?.();
+  }
+
+  outputPosition(): string {
+    return this.tail.position ?? '';
+  }
+
+  detach(): void {
+    this.following = false;
+    this.wake?.();
+  }
+
+  private deliver(message: string): void {
+    const chunk = Buffer.from(`${message}\n`, 'utf8');
+    if (this.listeners.length === 0) this.pending.push(chunk);
+    else for (const l of this.listeners) l('stdout', chunk);
+  }
+
+  /** Sleeps one interval, or less when stop/cleanup/detach wakes it. */
+  private async pause(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private async follow(): Promise<RunExit> {
+    let missing = 0;
+    while (this.following) {
+      await this.pollLogs();
+      let task: Task | undefined;
+      try {
+        const answer = await this.o.ecs.send(new DescribeTasksCommand({ cluster: this.o.cluster, tasks: [this.o.taskArn] }));
+        task = answer.tasks?.find((t) => t.taskArn === this.o.taskArn);
+        missing = task ? 0 : missing + 1;
+      } catch (error) {
+        this.o.onPollError(error);
+      }
+      if (missing >= MISSING_LIMIT) {
+        await this.drainLogs();
+        return { code: null, reason: `ECS no longer knows task ${this.o.taskArn} of run ${this.o.runId} (DescribeTasks answered MISSING ${MISSING_LIMIT} times)` };
+      }
+      if (task?.lastStatus === 'STOPPED') {
+        await this.drainLogs();
+        return exitOfStoppedTask(task, {
+          containerName: this.o.settings.containerName,
+          memoryMiB: this.o.settings.memory,
+          image: this.o.settings.image,
+          stoppedByGantry: this.stopRequested,
+        });
+      }
+      if (!this.following) break;
+      await this.pause(this.o.pollIntervalMs);
+    }
+    // Detached or cleaned up: the run goes on without us; `exited` stays pending by contract.
+    return new Promise<RunExit>(() => undefined);
+  }
+
+  private async pollLogs(): Promise<number> {
+    try {
+      return await this.tail.poll();
+    } catch (error) {
+      this.o.onPollError(error);
+      return 0;
+    }
+  }
+
+  /** Reads until the stream stayed quiet for the settle time after the stop (awslogs ships the last lines late). */
+  private async drainLogs(): Promise<void> {
+    for (;;) {
+      await this.pollLogs();
+      await sleep(this.o.logSettleMs);
+      if ((await this.pollLogs()) === 0) return;
+    }
+  }
+}
