@@ -1,0 +1,268 @@
+/**
+ * The ECS launcher against moto (a real, independent emulator of the ECS,
+ * CloudWatch Logs and EC2 APIs) on 127.0.0.1, through the real AWS SDK.
+ *
+ * moto runs no containers. Where a test needs a container's output, it runs
+ * the real TypeScript Pipes client (libs/pipes client-fixture.ts) with exactly
+ * the environment the launcher put into the task's container overrides, and
+ * replays its stdout into the task's CloudWatch stream with PutLogEvents, as
+ * the awslogs driver would; it then stops the task with StopTask and the
+ * reason ECS would give. Test names say so.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateClusterCommand, DescribeTasksCommand, ListTaskDefinitionsCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import type { CodeLocationDefinition, EcsRunSettings } from '@gantry/code-location';
+import { createPipesContextData, decodePipesParams, parsePipesMessageLine, PIPES_CONTEXT_ENV, PIPES_MESSAGES_ENV } from '@gantry/pipes';
+import { MOTO_REGION, startMotoServer, type MotoServer } from '../../testing/moto-server';
+import type { LaunchedRun, RunLaunchRequest } from '../run-launcher';
+import { EcsLaunchError, EcsSettingsError } from './ecs-errors';
+import { EcsLauncher, type EcsLauncherOptions } from './ecs-launcher';
+import { taskDefinitionFamily } from './task-definition';
+
+const CLUSTER = 'gantry-runs';
+const ORG = 'org-acme';
+const REPO = path.resolve(import.meta.dirname, '../../../../..');
+const CLIENT_FIXTURE = path.join(REPO, 'libs/pipes/src/testing/client-fixture.ts');
+
+let moto: MotoServer;
+let network: { subnetId: string; securityGroupId: string };
+
+before(async () => {
+  moto = await startMotoServer();
+  await moto.holdTasksRunning();
+  await moto.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+  network = await moto.defaultNetwork();
+});
+
+after(async () => {
+  await moto?.stop();
+});
+
+function launcher(overrides: Partial<EcsLauncherOptions> = {}): EcsLauncher {
+  return new EcsLauncher({
+    cluster: CLUSTER,
+    region: MOTO_REGION,
+    runDefaults: { subnets: [network.subnetId], securityGroups: [network.securityGroupId] },
+    organization: () => ORG,
+    pollIntervalMs: 100,
+    logSettleMs: 200,
+    clients: { ecs: moto.ecs, logs: moto.logs },
+    ...overrides,
+  });
+}
+
+let counter = 0;
+
+function location(name: string, ecs: EcsRunSettings | undefined = { image: 'registry.example.com/flights:1.4.2' }): CodeLocationDefinition {
+  return {
+    name,
+    deployment: 'prod',
+    command: ['node', '--import', 'tsx', 'pipeline.ts'],
+    workingDirectory: '/srv/flights',
+    env: { TZ: 'UTC', DUCKDB_THREADS: '2' },
+    timeoutSeconds: 600,
+    assets: ['demo/a', 'demo/b'].map((key) => ({ keyPath: key.split('/'), key, group: 'default', owners: [], kinds: [], tags: {}, deps: [], checks: [] })),
+    ...(ecs !== undefined && { ecs }),
+  };
+}
+
+function request(loc: CodeLocationDefinition, version = 1): RunLaunchRequest {
+  counter += 1;
+  const runId = `run-${process.pid}-${counter}`;
+  return {
+    runId,
+    deployment: loc.deployment,
+    codeLocation: loc.name,
+    codeLocationVersion: version,
+    location: loc,
+    assetKeys: ['demo/a', 'demo/b'],
+    context: createPipesContextData({ run_id: runId, asset_keys: ['demo/a', 'demo/b'], extras: { gantry_run_id: runId, deployment: loc.deployment, code_location: loc.name } }),
+    runDir: path.join('/tmp', runId),
+  };
+}
+
+async function describeTask(taskArn: string): Promise<Task> {
+  const answer = await moto.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn], include: ['TAGS'] }));
+  const task = answer.tasks?.[0];
+  assert.ok(task, `DescribeTasks does not know ${taskArn}`);
+  return task;
+}
+
+/** What ECS passes to the container: the environment of the task's container override. */
+function containerEnv(task: Task): Record<string, string> {
+  const env = task.overrides?.containerOverrides?.[0]?.environment ?? [];
+  return Object.fromEntries(env.map((e) => [e.name ?? '', e.value ?? '']));
+}
+
+/** Runs the real TypeScript Pipes client with the container's environment; resolves with its stdout lines. */
+async function realClientStdout(env: Record<string, string>, scenario: string): Promise<string[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLIENT_FIXTURE, scenario], {
+    cwd: REPO,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, `the Pipes client failed: ${stderr}`);
+  return stdout.split('\n').filter((l) => l !== '');
+}
+
+/** Writes lines into the task's stream the way the awslogs driver does (stream `<prefix>/<container>/<task id>`, one event per line). */
+async function replayIntoCloudWatch(run: LaunchedRun, lines: string[]): Promise<void> {
+  const { logGroup, logStream } = run.details as { logGroup: string; logStream: string };
+  await moto.logs.send(new CreateLogStreamCommand({ logGroupName: logGroup, logStreamName: logStream }));
+  const now = Date.now();
+  await moto.logs.send(new PutLogEventsCommand({ logGroupName: logGroup, logStreamName: logStream, logEvents: lines.map((message, i) => ({ timestamp: now + i, message })) }));
+}
+
+/** Stops the task as ECS does when something ends it (moto's StopTask with ECS's reason text). */
+async function stopAsEcs(run: LaunchedRun, reason: string): Promise<void> {
+  await moto.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: run.handle, reason }));
+}
+
+function collectOutput(run: LaunchedRun): () => string {
+  let text = '';
+  run.onOutput((stream, chunk) => {
+    assert.equal(stream, 'stdout');
+    text += chunk.toString('utf8');
+  });
+  return () => text;
+}
+
+describe('ECS launcher against moto (no containers run: their output is replayed into CloudWatch and the test stops the tasks)', () => {
+  test('registers one task definition per code location version and reuses it, also from a new launcher', async () => {
+    const loc = location('versions');
+    const family = taskDefinitionFamily({ organization: ORG, deployment: 'prod', codeLocation: 'versions' });
+    const first = launcher();
+    const a = await first.launch(request(loc, 1));
+    const b = await first.launch(request(loc, 1));
+    const restarted = await launcher().launch(request(loc, 1));
+    const revisions = async () => (await moto.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family }))).taskDefinitionArns ?? [];
+    assert.equal((await revisions()).length, 1, 'three launches of version 1 register one revision');
+    assert.equal(a.details['taskDefinitionArn'], b.details['taskDefinitionArn']);
+    assert.equal(a.details['taskDefinitionArn'], restarted.details['taskDefinitionArn']);
+    const v2 = await first.launch(request(loc, 2));
+    assert.equal((await revisions()).length, 2, 'version 2 registers a second revision');
+    assert.match(String(v2.details['taskDefinitionArn']), new RegExp(`task-definition/${family}:2$`));
+    for (const r of [a, b, restarted, v2]) await r.stop(false);
+  });
+
+  test('RunTask overrides (command, env with the Pipes bootstrap, cpu, memory), network and tags are visible through DescribeTasks', async () => {
+    const loc = location('overrides', { image: 'registry.example.com/flights:1.4.2', cpu: 512, memory: 1024, assignPublicIp: true });
+    const req = request(loc);
+    const run = await launcher().launch(req);
+    const task = await describeTask(run.handle);
+    assert.equal(task.launchType, 'FARGATE');
+    assert.equal(task.startedBy, 'gantry-agent');
+    assert.equal(task.overrides?.cpu, '512');
+    assert.equal(task.overrides?.memory, '1024');
+    const container = task.overrides?.containerOverrides?.[0];
+    assert.equal(container?.name, 'run');
+    assert.deepEqual(container?.command, ['node', '--import', 'tsx', 'pipeline.ts']);
+    assert.equal(container?.cpu, 512);
+    assert.equal(container?.memory, 1024);
+    const env = containerEnv(task);
+    assert.equal(env['TZ'], 'UTC');
+    assert.equal(env['DUCKDB_THREADS'], '2');
+    assert.equal(env['GANTRY_RUN_ID'], req.runId);
+    assert.deepEqual(decodePipesParams(env[PIPES_CONTEXT_ENV] ?? ''), { data: req.context });
+    assert.deepEqual(decodePipesParams(env[PIPES_MESSAGES_ENV] ?? ''), { stdio: 'stdout' });
+    const subnet = task.attachments?.[0]?.details?.find((d) => d.name === 'subnetId')?.value;
+    assert.equal(subnet, network.subnetId, 'the task got its network interface in the configured subnet');
+    const tags = Object.fromEntries((task.tags ?? []).map((t) => [t.key, t.value]));
+    assert.deepEqual(tags, {
+      'gantry.organization': ORG,
+      'gantry.deployment': 'prod',
+      'gantry.code-location': 'overrides',
+      'gantry.code-location-version': '1',
+      'gantry.run': req.runId,
+    });
+    await run.stop(false);
+  });
+
+  test('container output replayed into CloudWatch: the real Pipes client stdout comes back line by line and the run exits 0', async () => {
+    const run = await launcher().launch(request(location('output')));
+    const output = collectOutput(run);
+    const lines = await realClientStdout(containerEnv(await describeTask(run.handle)), 'interleaved');
+    assert.ok(lines.length >= 5, `the client wrote messages and plain lines: ${lines.join('\n')}`);
+    await replayIntoCloudWatch(run, lines);
+    await stopAsEcs(run, 'Essential container in task exited');
+    const exit = await run.exited;
+    assert.deepEqual(exit, { code: 0 });
+    assert.equal(output(), lines.map((l) => `${l}\n`).join(''), 'every line, in order, each ending in a newline');
+    const methods = lines.map((l) => parsePipesMessageLine(l)).flatMap((p) => (p.ok ? [p.message.method] : []));
+    assert.deepEqual(methods, ['opened', 'log', 'report_custom_message', 'closed']);
+    assert.ok(lines.includes('plain output before') && lines.includes('plain output after'));
+    assert.notEqual(run.outputPosition?.(), '', 'the forward token after the last line is kept');
+  });
+
+  test('output written late (after the task stopped) is still delivered before exited resolves', async () => {
+    const run = await launcher({ logSettleMs: 600 }).launch(request(location('late-output')));
+    const output = collectOutput(run);
+    await stopAsEcs(run, 'Essential container in task exited');
+    await new Promise((r) => setTimeout(r, 300));
+    await replayIntoCloudWatch(run, ['last line shipped late by the awslogs driver']);
+    await run.exited;
+    assert.equal(output(), 'last line shipped late by the awslogs driver\n');
+  });
+
+  test('stop() calls StopTask with a reason naming the run; the exit carries no failure reason', async () => {
+    const req = request(location('cancel'));
+    const run = await launcher().launch(req);
+    await run.stop(false);
+    const task = await describeTask(run.handle);
+    assert.equal(task.desiredStatus, 'STOPPED');
+    assert.equal(task.stoppedReason, `Gantry: run ${req.runId} canceled`);
+    const exit = await run.exited;
+    assert.equal(exit.reason, undefined);
+    await run.stop(true);
+    assert.equal((await describeTask(run.handle)).stoppedReason, `Gantry: run ${req.runId} canceled (forced)`);
+  });
+
+  const stops: [string, string, RegExp][] = [
+    ['CannotPullContainerError', 'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref registry.example.com/flights:1.4.2: not found', /^ECS could not pull the image registry\.example\.com\/flights:1\.4\.2 .*not found \(ECS task [0-9a-f-]+\)$/],
+    ['OutOfMemoryError', 'OutOfMemoryError: Container killed due to memory usage', /^the container ran out of memory \(task memory 2048 MiB; raise ecs\.memory\): OutOfMemoryError/],
+    ['ResourceInitializationError', 'ResourceInitializationError: failed to validate logger args: The specified log group does not exist.', /^ECS could not prepare the task \(check ecs\.executionRoleArn/],
+    ['a StopTask by someone else', 'Task stopped by user', /^the ECS task was stopped outside Gantry: Task stopped by user/],
+  ];
+  for (const [name, reason, expected] of stops) {
+    test(`a task stopped with ${name} ends with a clear failure reason`, async () => {
+      const run = await launcher().launch(request(location(`stop-${name.replace(/\W+/g, '-').toLowerCase()}`)));
+      await stopAsEcs(run, reason);
+      const exit = await run.exited;
+      assert.match(exit.reason ?? '(no reason)', expected);
+    });
+  }
+
+  test('bad settings: a missing image or missing subnets are refused before any AWS call, naming the field', async () => {
+    await assert.rejects(
+      launcher().launch(request(location('no-image', {}))),
+      (e: unknown) => e instanceof EcsSettingsError && /code location prod\/no-image cannot run on ECS: ecs\.image is missing/.test(e.message),
+    );
+    await assert.rejects(
+      launcher({ runDefaults: {} }).launch(request(location('no-subnets'))),
+      (e: unknown) => e instanceof EcsSettingsError && /ecs\.subnets is missing: awsvpc tasks need at least one subnet/.test(e.message),
+    );
+  });
+
+  test('an unknown cluster is named in the error', async () => {
+    await assert.rejects(
+      launcher({ cluster: 'no-such-cluster' }).launch(request(location('no-cluster'))),
+      (e: unknown) => e instanceof EcsLaunchError && e.message === `ECS cluster no-such-cluster does not exist in ${MOTO_REGION} (GANTRY_ECS_CLUSTER)`,
+    );
+  });
+
+  test('a subnet ECS does not know makes RunTask fail with what AWS answered', async () => {
+    await assert.rejects(
+      launcher({ runDefaults: { subnets: ['subnet-0000000000000dead'], securityGroups: [network.securityGroupId] } }).launch(request(location('bad-subnet'))),
+      (e: unknown) => e instanceof EcsLaunchError && /^ECS refused to start run run-\S+ in cluster gantry-runs: .*subnet-0000000000000dead/.test(e.message),
+    );
+  });
+});
