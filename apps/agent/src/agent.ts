@@ -3,6 +3,8 @@ import { pino, type Logger } from 'pino';
 import { loadCodeLocation, type CodeLocationDefinition } from '@gantry/code-location';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '@gantry/pipes';
 import type { RunAssignment__Output } from '@gantry/proto';
+import { ProcessRunLauncher } from './launchers/process-launcher';
+import type { RunLauncher } from './launchers/run-launcher';
 import { EventSequencer } from './runs/event-sequencer';
 import { RunExecutor } from './runs/run-executor';
 import { EventSender } from './session/event-sender';
@@ -34,6 +36,8 @@ export interface AgentOptions {
   deployments?: string[];
   /** Largest accepted Pipes message, bytes (default 1 MiB). */
   maxMessageBytes?: number;
+  /** Starts the runs (default: a {@link ProcessRunLauncher}). */
+  launcher?: RunLauncher;
 }
 
 /** A started agent. */
@@ -63,6 +67,7 @@ export class Agent implements RunningAgent {
   private readonly maxRuns: number;
   private readonly spool: EventSpool;
   private readonly sender: EventSender;
+  private readonly launcher: RunLauncher;
   private session: SessionClient | undefined;
   private locations: CodeLocationDefinition[] = [];
   private readonly executors = new Map<string, RunExecutor>();
@@ -77,6 +82,7 @@ export class Agent implements RunningAgent {
   constructor(private readonly options: AgentOptions) {
     this.log = pino({ level: options.logLevel ?? 'info', base: { service: 'gantry-agent', agent: options.name } });
     this.maxRuns = options.maxConcurrentRuns ?? 4;
+    this.launcher = options.launcher ?? new ProcessRunLauncher();
     this.spool = new EventSpool({ dir: path.join(options.stateDir, 'spool'), logger: this.log.child({ module: 'spool' }), onSpooled: () => this.sender.pump() });
     this.sender = new EventSender({ spool: this.spool, send: (events) => this.session?.send({ events: { events } }) ?? false });
   }
@@ -109,7 +115,7 @@ export class Agent implements RunningAgent {
         locations: () =>
           this.locations.map((def) => ({ deployment: def.deployment, name: def.name, definitionJson: JSON.stringify(def) })),
         hello: () => ({
-          agent: { name: this.options.name, version: AGENT_VERSION, launcher: 'process', deployments: this.options.deployments ?? [] },
+          agent: { name: this.options.name, version: AGENT_VERSION, launcher: this.launcher.kind, deployments: this.options.deployments ?? [] },
           freeSlots: this.freeSlots(),
           runningRunIds: this.heldRunIds(),
         }),
@@ -235,6 +241,7 @@ export class Agent implements RunningAgent {
     const executor = new RunExecutor({
       assignment: a,
       location,
+      launcher: this.launcher,
       sequencer,
       runsDir: path.join(this.options.stateDir, 'runs'),
       logger: this.log,

@@ -45,7 +45,6 @@ test('GANTRY_AGENT_LAUNCHER=ecs reads the cluster, region and run defaults', () 
 
 test('bad ECS variables are each named', () => {
   const base = { GANTRY_CONTROL_PLANE_GRPC: 'cp:1', GANTRY_AGENT_TOKEN: 't' };
-  assert.throws(() => loadAgentConfig({ ...base, GANTRY_AGENT_LAUNCHER: 'lambda' }), (e: unknown) => e instanceof AgentConfigError && /GANTRY_AGENT_LAUNCHER must be one of process, ecs, got "lambda"/.test(e.message));
   assert.throws(
     () => loadAgentConfig({ ...base, GANTRY_AGENT_LAUNCHER: 'ecs', GANTRY_ECS_RUN_DEFAULTS: '{"image":', GANTRY_ECS_POLL_INTERVAL_MS: '5' }),
     (e: unknown) =>
@@ -59,4 +58,31 @@ test('bad ECS variables are each named', () => {
     () => loadAgentConfig({ ...base, GANTRY_AGENT_LAUNCHER: 'ecs', GANTRY_ECS_CLUSTER: 'runs', AWS_REGION: 'eu-west-1', GANTRY_ECS_RUN_DEFAULTS: '{"cpu":"lots","subnet":["a"]}' }),
     (e: unknown) => e instanceof AgentConfigError && /GANTRY_ECS_RUN_DEFAULTS: cpu: .*; \(root\): Unrecognized key: "subnet"/.test(e.message),
   );
+});
+
+test('loadAgentConfig selects the launcher and reads the Kubernetes defaults', () => {
+  const base = { GANTRY_CONTROL_PLANE_GRPC: 'cp:1', GANTRY_AGENT_TOKEN: 't' };
+  assert.equal(loadAgentConfig(base).launcher, 'process', 'process by default');
+  const k = loadAgentConfig({
+    ...base,
+    GANTRY_AGENT_LAUNCHER: 'kubernetes',
+    GANTRY_K8S_NAMESPACE: 'data-runs',
+    GANTRY_K8S_RUN_DEFAULTS: JSON.stringify({ serviceAccountName: 'runner', ttlSecondsAfterFinished: 600, resources: { limits: { memory: '1Gi' } }, imagePullSecrets: ['regcred'] }),
+  });
+  assert.equal(k.launcher, 'kubernetes');
+  assert.equal(k.kubernetes.namespace, 'data-runs');
+  assert.deepEqual(k.kubernetes.runDefaults, { serviceAccountName: 'runner', ttlSecondsAfterFinished: 600, resources: { limits: { memory: '1Gi' } }, imagePullSecrets: ['regcred'] });
+});
+
+test('loadAgentConfig refuses an unknown launcher, a bad namespace and bad Kubernetes defaults, naming each', () => {
+  const base = { GANTRY_CONTROL_PLANE_GRPC: 'cp:1', GANTRY_AGENT_TOKEN: 't' };
+  assert.throws(
+    () => loadAgentConfig({ ...base, GANTRY_AGENT_LAUNCHER: 'nomad', GANTRY_K8S_NAMESPACE: 'Data_Runs', GANTRY_K8S_RUN_DEFAULTS: '{"serviceAcount":"x"}' }),
+    (e: unknown) =>
+      e instanceof AgentConfigError &&
+      /GANTRY_AGENT_LAUNCHER must be one of process, kubernetes, ecs, got "nomad"/.test(e.message) &&
+      /GANTRY_K8S_NAMESPACE must be a DNS label/.test(e.message) &&
+      /GANTRY_K8S_RUN_DEFAULTS: .*serviceAcount/.test(e.message),
+  );
+  assert.throws(() => loadAgentConfig({ ...base, GANTRY_K8S_RUN_DEFAULTS: '{not json' }), /GANTRY_K8S_RUN_DEFAULTS is not JSON/);
 });

@@ -7,6 +7,7 @@ import { startTelemetry } from '@gantry/telemetry';
 import { pino } from 'pino';
 import { Agent } from './agent';
 import { loadAgentConfig } from './config';
+import { createRunLauncher } from './launchers/create-launcher';
 
 const telemetry = startTelemetry({ serviceName: 'gantry-agent' });
 const log = pino({ base: { service: 'gantry-agent' } });
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     codeLocationPaths: config.codeLocationPaths,
     maxConcurrentRuns: config.maxConcurrentRuns,
     logLevel: config.logLevel,
+    launcher: createRunLauncher(config),
   });
   await agent.start();
   let stopping = false;

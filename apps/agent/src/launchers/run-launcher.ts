@@ -10,6 +10,8 @@ export const LAUNCHER_KINDS: readonly LauncherKind[] = ['process', 'kubernetes',
 /** What every launcher gets for one run. */
 export interface RunLaunchRequest {
   runId: string;
+  /** Id of the agent's organization (from the control plane's Welcome), when known; launchers label resources with it. */
+  organization?: string;
   deployment: string;
   codeLocation: string;
   codeLocationVersion: number;
@@ -46,6 +48,12 @@ export interface LaunchedRun {
    * {@link onOutput} (Kubernetes pod logs, CloudWatch).
    */
   readonly messagesPath?: string;
+  /**
+   * True when the platform itself enforces the location's timeout (Kubernetes
+   * `activeDeadlineSeconds`) and reports it as {@link RunExit.reason}; the
+   * executor's own timer then only acts as a late backstop.
+   */
+  readonly enforcesTimeout?: boolean;
   /** Extra fields of the RUN_STARTED payload (`{pid}`, `{namespace, job}`); JSON-serializable. */
   readonly details: Readonly<Record<string, unknown>>;
   /**
@@ -89,11 +97,11 @@ export interface AdoptedRun {
 }
 
 /**
- * Where to resume a run's output: the value {@link LaunchedRun.outputPosition}
- * returned when the last events before the restart were spooled, or undefined
- * when the agent has no record of the run (it is not adopted then).
+ * The runs the agent's spool knows as unfinished, run id → the value
+ * {@link LaunchedRun.outputPosition} returned when their last events before
+ * the restart were spooled (empty string when output never started).
  */
-export type OutputPositionLookup = (runId: string) => string | undefined;
+export type OutputPositions = ReadonlyMap<string, string>;
 
 /** Starts runs on one platform. */
 export interface RunLauncher {
@@ -105,8 +113,9 @@ export interface RunLauncher {
   launch(request: RunLaunchRequest): Promise<LaunchedRun>;
   /**
    * Runs this launcher still has from before an agent restart (found by
-   * label / tag), following each from its position. Runs whose position the
-   * lookup does not know are left alone and not returned.
+   * label / tag), following each from its position. Runs the map does not
+   * name (the agent has no record of their events) are left alone and not
+   * returned. Errors: the platform's, when the runs cannot be listed.
    */
-  adopt?(positions: OutputPositionLookup): Promise<AdoptedRun[]>;
+  adopt?(positions: OutputPositions): Promise<AdoptedRun[]>;
 }
