@@ -68,6 +68,8 @@ export class Agent implements RunningAgent {
   private readonly spool: EventSpool;
   private readonly sender: EventSender;
   private readonly launcher: RunLauncher;
+  /** The organization the control plane's Welcome named (launchers tag resources with it). */
+  private organizationId: string | undefined;
   private session: SessionClient | undefined;
   private locations: CodeLocationDefinition[] = [];
   private readonly executors = new Map<string, RunExecutor>();
@@ -122,6 +124,7 @@ export class Agent implements RunningAgent {
       },
       {
         onWelcome: (w) => {
+          this.organizationId = w.organizationId || undefined;
           this.lastSlots = this.freeSlots();
           this.sender.connect();
           if (this.heartbeat) clearInterval(this.heartbeat);
@@ -242,6 +245,7 @@ export class Agent implements RunningAgent {
       assignment: a,
       location,
       launcher: this.launcher,
+      ...(this.organizationId !== undefined && { organization: this.organizationId }),
       sequencer,
       runsDir: path.join(this.options.stateDir, 'runs'),
       logger: this.log,

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     codeLocationPaths: config.codeLocationPaths,
     maxConcurrentRuns: config.maxConcurrentRuns,
     logLevel: config.logLevel,
-    launcher: createRunLauncher(config),
+    launcher: createRunLauncher(config, log),
   });
   await agent.start();
   let stopping = false;

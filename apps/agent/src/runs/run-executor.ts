@@ -19,6 +19,8 @@ export interface RunExecutorOptions {
   location: CodeLocationDefinition;
   /** Starts the run's process, Job or task. */
   launcher: RunLauncher;
+  /** The agent's organization id (from the Welcome), passed on in the launch request. */
+  organization?: string;
   /**
    * A run the launcher adopted after an agent restart: it is followed, not
    * launched, and RUN_STARTING / RUN_STARTED are not emitted again.
@@ -242,6 +244,7 @@ export class RunExecutor {
       try {
         this.proc = await launcher.launch({
           runId: this.runId,
+          ...(this.options.organization !== undefined && { organization: this.options.organization }),
           deployment: assignment.deployment,
           codeLocation: assignment.codeLocation,
           codeLocationVersion: assignment.codeLocationVersion,

@@ -11,12 +11,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateLogStreamCommand, DescribeLogStreamsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand, DescribeTasksCommand, ListTaskDefinitionsCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import type { CodeLocationDefinition, EcsRunSettings } from '@gantry/code-location';
 import { createPipesContextData, decodePipesParams, parsePipesMessageLine, PIPES_CONTEXT_ENV, PIPES_MESSAGES_ENV } from '@gantry/pipes';
+import { pino } from 'pino';
+import type { RunAssignment__Output } from '@gantry/proto';
+import { EventSequencer, type AgentRunEvent } from '../../runs/event-sequencer';
+import { RunExecutor, type RunOutcome } from '../../runs/run-executor';
 import { MOTO_REGION, startMotoServer, type MotoServer } from '../../testing/moto-server';
 import type { LaunchedRun, RunLaunchRequest } from '../run-launcher';
 import { EcsLaunchError, EcsSettingsError } from './ecs-errors';
@@ -114,17 +120,22 @@ async function realClientStdout(env: Record<string, string>, scenario: string): 
   return stdout.split('\n').filter((l) => l !== '');
 }
 
+/** The log group and stream a run's details name. */
+type LogPlace = Readonly<Record<string, unknown>>;
+
 /** Writes lines into the task's stream the way the awslogs driver does (stream `<prefix>/<container>/<task id>`, one event per line). */
-async function replayIntoCloudWatch(run: LaunchedRun, lines: string[]): Promise<void> {
-  const { logGroup, logStream } = run.details as { logGroup: string; logStream: string };
-  await moto.logs.send(new CreateLogStreamCommand({ logGroupName: logGroup, logStreamName: logStream }));
+async function replayIntoCloudWatch(details: LogPlace, lines: string[]): Promise<void> {
+  const logGroupName = String(details['logGroup']);
+  const logStreamName = String(details['logStream']);
+  const streams = await moto.logs.send(new DescribeLogStreamsCommand({ logGroupName, logStreamNamePrefix: logStreamName }));
+  if (!streams.logStreams?.some((s) => s.logStreamName === logStreamName)) await moto.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }));
   const now = Date.now();
-  await moto.logs.send(new PutLogEventsCommand({ logGroupName: logGroup, logStreamName: logStream, logEvents: lines.map((message, i) => ({ timestamp: now + i, message })) }));
+  await moto.logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents: lines.map((message, i) => ({ timestamp: now + i, message })) }));
 }
 
 /** Stops the task as ECS does when something ends it (moto's StopTask with ECS's reason text). */
-async function stopAsEcs(run: LaunchedRun, reason: string): Promise<void> {
-  await moto.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: run.handle, reason }));
+async function stopAsEcs(taskArn: string, reason: string): Promise<void> {
+  await moto.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: taskArn, reason }));
 }
 
 function collectOutput(run: LaunchedRun): () => string {
@@ -192,8 +203,8 @@ describe('ECS launcher against moto (no containers run: their output is replayed
     const output = collectOutput(run);
     const lines = await realClientStdout(containerEnv(await describeTask(run.handle)), 'interleaved');
     assert.ok(lines.length >= 5, `the client wrote messages and plain lines: ${lines.join('\n')}`);
-    await replayIntoCloudWatch(run, lines);
-    await stopAsEcs(run, 'Essential container in task exited');
+    await replayIntoCloudWatch(run.details, lines);
+    await stopAsEcs(run.handle, 'Essential container in task exited');
     const exit = await run.exited;
     assert.deepEqual(exit, { code: 0 });
     assert.equal(output(), lines.map((l) => `${l}\n`).join(''), 'every line, in order, each ending in a newline');
@@ -206,9 +217,9 @@ describe('ECS launcher against moto (no containers run: their output is replayed
   test('output written late (after the task stopped) is still delivered before exited resolves', async () => {
     const run = await launcher({ logSettleMs: 600 }).launch(request(location('late-output')));
     const output = collectOutput(run);
-    await stopAsEcs(run, 'Essential container in task exited');
+    await stopAsEcs(run.handle, 'Essential container in task exited');
     await new Promise((r) => setTimeout(r, 300));
-    await replayIntoCloudWatch(run, ['last line shipped late by the awslogs driver']);
+    await replayIntoCloudWatch(run.details, ['last line shipped late by the awslogs driver']);
     await run.exited;
     assert.equal(output(), 'last line shipped late by the awslogs driver\n');
   });
@@ -235,7 +246,7 @@ describe('ECS launcher against moto (no containers run: their output is replayed
   for (const [name, reason, expected] of stops) {
     test(`a task stopped with ${name} ends with a clear failure reason`, async () => {
       const run = await launcher().launch(request(location(`stop-${name.replace(/\W+/g, '-').toLowerCase()}`)));
-      await stopAsEcs(run, reason);
+      await stopAsEcs(run.handle, reason);
       const exit = await run.exited;
       assert.match(exit.reason ?? '(no reason)', expected);
     });
@@ -264,5 +275,151 @@ describe('ECS launcher against moto (no containers run: their output is replayed
       launcher({ runDefaults: { subnets: ['subnet-0000000000000dead'], securityGroups: [network.securityGroupId] } }).launch(request(location('bad-subnet'))),
       (e: unknown) => e instanceof EcsLaunchError && /^ECS refused to start run run-\S+ in cluster gantry-runs: .*subnet-0000000000000dead/.test(e.message),
     );
+  });
+});
+
+async function until(what: string, predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('ECS launcher adoption against moto (output replayed into CloudWatch)', () => {
+  test('a new launcher adopts a task by its gantry.run tag and resumes its output exactly after the recorded position', async () => {
+    const req = request(location('adopt'));
+    const first = await launcher().launch(req);
+    const seen: string[] = [];
+    const positions: string[] = [];
+    first.onOutput((_s, chunk) => {
+      seen.push(chunk.toString('utf8'));
+      positions.push(first.outputPosition?.() ?? '');
+    });
+    await replayIntoCloudWatch(first.details, ['one', 'two']);
+    await until('the first two lines', () => seen.length === 2);
+    // Read with the forward token of the first page, so the position below is inside a token's page.
+    await replayIntoCloudWatch(first.details, ['three', 'four']);
+    await until('four lines', () => seen.length === 4);
+    // The agent spooled events up to line three, then died; five is written while no agent follows.
+    first.detach?.();
+    await replayIntoCloudWatch(first.details, ['five']);
+    const second = launcher();
+    const adopted = await second.adopt(new Map([[req.runId, positions[2] ?? ''], ['run-unknown-to-ecs', '']]));
+    assert.equal(adopted.length, 1, 'only the run the map names is adopted');
+    const [run] = adopted;
+    assert.ok(run);
+    assert.deepEqual(
+      { runId: run.runId, deployment: run.deployment, codeLocation: run.codeLocation, codeLocationVersion: run.codeLocationVersion, context: run.context },
+      { runId: req.runId, deployment: 'prod', codeLocation: 'adopt', codeLocationVersion: 1, context: req.context },
+    );
+    assert.equal(run.run.handle, first.handle);
+    const output = collectOutput(run.run);
+    await stopAsEcs(run.run.handle, 'Essential container in task exited');
+    assert.deepEqual(await run.run.exited, { code: 0 });
+    assert.equal(output(), 'four\nfive\n', 'resumes after line three: nothing repeated, nothing skipped');
+  });
+});
+
+const logger = pino({ level: 'silent' });
+
+function assignment(runId: string, codeLocation: string): RunAssignment__Output {
+  return {
+    runId,
+    deployment: 'prod',
+    codeLocation,
+    codeLocationVersion: 1,
+    assetKeys: ['demo/a', 'demo/b'],
+    partitionKey: '',
+    partitionRangeStart: '',
+    partitionRangeEnd: '',
+    traceparent: '',
+    leaseExpiresAtMs: 0,
+    tagsJson: '{}',
+    storedSeq: 0,
+  };
+}
+
+/** Runs one assignment through the real RunExecutor with the ECS launcher; `during` plays ECS and the container once the task started. */
+async function executeOnEcs(name: string, during: (started: LogPlace & { taskArn?: unknown }, executor: RunExecutor) => Promise<void>): Promise<{ events: AgentRunEvent[]; outcome: RunOutcome; runId: string }> {
+  counter += 1;
+  const runId = `run-exec-${process.pid}-${counter}`;
+  const events: AgentRunEvent[] = [];
+  const executor = new RunExecutor({
+    assignment: assignment(runId, name),
+    location: location(name),
+    launcher: launcher({ organization: undefined }),
+    organization: ORG,
+    sequencer: new EventSequencer(runId, 0, (e) => events.push(e)),
+    runsDir: mkdtempSync(path.join(os.tmpdir(), 'gantry-ecs-runs-')),
+    logger,
+    maxMessageBytes: 1024 * 1024,
+    killGraceMs: 2000,
+  });
+  const running = executor.execute();
+  await until('RUN_STARTED', () => events.some((e) => e.type === 'RUN_STARTED'));
+  const started = JSON.parse(events.find((e) => e.type === 'RUN_STARTED')?.payloadJson ?? '{}') as LogPlace;
+  await during(started, executor);
+  return { events, outcome: await running, runId };
+}
+
+describe('RunExecutor with the ECS launcher against moto (container output replayed into CloudWatch)', () => {
+  test('the real Pipes client output becomes events and the run succeeds', async () => {
+    const { events, outcome } = await executeOnEcs('exec-success', async (started) => {
+      assert.equal(started['launcher'], 'ecs');
+      const lines = await realClientStdout(containerEnv(await describeTask(String(started['taskArn']))), 'parity');
+      await replayIntoCloudWatch(started, lines);
+      await stopAsEcs(String(started['taskArn']), 'Essential container in task exited');
+    });
+    assert.equal(outcome, 'success');
+    const types = events.map((e) => e.type);
+    assert.equal(types[0], 'RUN_STARTING');
+    assert.equal(types.at(-1), 'RUN_SUCCESS');
+    assert.equal(types.filter((t) => t === 'ASSET_MATERIALIZATION').length, 2);
+    assert.equal(types.filter((t) => t === 'ASSET_CHECK_EVALUATION').length, 2);
+    assert.ok(types.includes('PIPES_OPENED') && types.includes('PIPES_CLOSED') && types.includes('LOG'));
+    assert.equal(types.filter((t) => t === 'PIPES_ERROR').length, 0);
+  });
+
+  test('cancel calls StopTask and the run ends CANCELED', async () => {
+    let taskArn = '';
+    const { events, outcome, runId } = await executeOnEcs('exec-cancel', async (started, executor) => {
+      taskArn = String(started['taskArn']);
+      executor.cancel();
+    });
+    assert.equal(outcome, 'canceled');
+    assert.equal(events.at(-1)?.type, 'RUN_CANCELED');
+    const task = await describeTask(taskArn);
+    assert.equal(task.lastStatus, 'STOPPED');
+    assert.equal(task.stoppedReason, `Gantry: run ${runId} canceled`);
+  });
+
+  test('a task stopped for OutOfMemoryError fails the run with that reason and the last output lines', async () => {
+    const { events, outcome } = await executeOnEcs('exec-oom', async (started) => {
+      await replayIntoCloudWatch(started, ['loading 3,000,000 rows']);
+      await stopAsEcs(String(started['taskArn']), 'OutOfMemoryError: Container killed due to memory usage');
+    });
+    assert.equal(outcome, 'failure');
+    const failure = events.at(-1);
+    assert.equal(failure?.type, 'RUN_FAILURE');
+    assert.match(failure?.message ?? '', /^the container ran out of memory \(task memory 2048 MiB; raise ecs\.memory\): OutOfMemoryError: Container killed due to memory usage \(ECS task [0-9a-f-]+\); last stderr lines:\nloading 3,000,000 rows$/);
+  });
+
+  test('a launch refused by ECS fails the run with the reason', async () => {
+    counter += 1;
+    const runId = `run-exec-${process.pid}-${counter}`;
+    const events: AgentRunEvent[] = [];
+    const outcome = await new RunExecutor({
+      assignment: assignment(runId, 'exec-no-cluster'),
+      location: location('exec-no-cluster'),
+      launcher: launcher({ cluster: 'missing-cluster' }),
+      organization: ORG,
+      sequencer: new EventSequencer(runId, 0, (e) => events.push(e)),
+      runsDir: mkdtempSync(path.join(os.tmpdir(), 'gantry-ecs-runs-')),
+      logger,
+      maxMessageBytes: 1024 * 1024,
+    }).execute();
+    assert.equal(outcome, 'failure');
+    assert.equal(events.at(-1)?.message, `ECS cluster missing-cluster does not exist in ${MOTO_REGION} (GANTRY_ECS_CLUSTER)`);
   });
 });

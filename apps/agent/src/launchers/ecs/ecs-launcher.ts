@@ -7,8 +7,10 @@ import {
 import {
   ClusterNotFoundException,
   DescribeClustersCommand,
+  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListTasksCommand,
   RunTaskCommand,
   StopTaskCommand,
   type ContainerOverride,
@@ -16,8 +18,8 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { EcsRunSettings } from '@gantry/code-location';
-import { encodePipesParams, PIPES_CONTEXT_ENV, PIPES_MESSAGES_ENV } from '@gantry/pipes';
-import type { LaunchedRun, RunExit, RunLauncher, RunLaunchRequest } from '../run-launcher';
+import { decodePipesParams, encodePipesParams, PIPES_CONTEXT_ENV, PIPES_MESSAGES_ENV, type PipesContextData } from '@gantry/pipes';
+import type { AdoptedRun, LaunchedRun, OutputPositions, RunExit, RunLauncher, RunLaunchRequest } from '../run-launcher';
 import { CloudWatchLogTail } from './cloudwatch-log-tail';
 import { describeAwsError, EcsLaunchError } from './ecs-errors';
 import { resolveEcsRunSettings, type ResolvedEcsRunSettings } from './ecs-run-settings';
@@ -32,8 +34,11 @@ export interface EcsLauncherOptions {
   region: string;
   /** Defaults under every code location's `ecs:` section (GANTRY_ECS_RUN_DEFAULTS). */
   runDefaults: EcsRunSettings;
-  /** The agent's organization id (known once the control plane welcomed the agent); names families and tags. */
-  organization: () => string;
+  /**
+   * The agent's organization id when {@link RunLaunchRequest.organization} is
+   * absent; it names task definition families and tags.
+   */
+  organization?: () => string | undefined;
   /** Interval between DescribeTasks and GetLogEvents polls of each run, ms (default 2000). */
   pollIntervalMs?: number;
   /**
@@ -100,7 +105,8 @@ export class EcsLauncher implements RunLauncher {
    */
   async launch(request: RunLaunchRequest): Promise<LaunchedRun> {
     const settings = resolveEcsRunSettings(request.location, this.options.runDefaults);
-    const organization = this.options.organization();
+    const organization = request.organization ?? this.options.organization?.();
+    if (!organization) throw new EcsLaunchError(`run ${request.runId}: the agent's organization is not known yet (the control plane has not welcomed the agent)`);
     await this.checkCluster();
     await this.checkLogGroup(settings.logGroup);
     const taskDefinitionArn = await this.taskDefinitions.ensure(
@@ -132,11 +138,92 @@ export class EcsLauncher implements RunLauncher {
       runId: request.runId,
       taskArn: task.taskArn,
       taskDefinitionArn,
-      settings,
+      follow: settings,
       pollIntervalMs: this.options.pollIntervalMs ?? 2000,
       logSettleMs: this.options.logSettleMs ?? 3000,
       onPollError: (error) => this.options.onPollError?.(error, request.runId),
     });
+  }
+
+  /**
+   * Follows again the tasks an earlier agent started (`startedBy`
+   * gantry-agent, RUNNING or recently STOPPED, tag `gantry.run` in
+   * `positions`, tag `gantry.organization` equal to this agent's when known),
+   * each from its output position; the context is read back from the task's
+   * DAGSTER_PIPES_CONTEXT override. Errors: EcsLaunchError when the tasks or
+   * their task definitions cannot be read.
+   */
+  async adopt(positions: OutputPositions): Promise<AdoptedRun[]> {
+    if (positions.size === 0) return [];
+    const { cluster } = this.options;
+    const organization = this.options.organization?.();
+    try {
+      const arns = new Set<string>();
+      for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
+        let nextToken: string | undefined;
+        do {
+          const page = await this.ecs.send(new ListTasksCommand({ cluster, startedBy: ECS_STARTED_BY, desiredStatus, ...(nextToken && { nextToken }) }));
+          for (const arn of page.taskArns ?? []) arns.add(arn);
+          nextToken = page.nextToken;
+        } while (nextToken);
+      }
+      const adopted: AdoptedRun[] = [];
+      const all = [...arns];
+      // DescribeTasks takes at most 100 tasks.
+      for (let i = 0; i < all.length; i += 100) {
+        const { tasks } = await this.ecs.send(new DescribeTasksCommand({ cluster, tasks: all.slice(i, i + 100), include: ['TAGS'] }));
+        for (const task of tasks ?? []) {
+          const tags = Object.fromEntries((task.tags ?? []).map((t) => [t.key ?? '', t.value ?? '']));
+          const runId = tags[GANTRY_TAGS.run];
+          if (!runId || !positions.has(runId) || adopted.some((a) => a.runId === runId) || !task.taskArn || !task.taskDefinitionArn) continue;
+          if (organization && tags[GANTRY_TAGS.organization] !== organization) continue;
+          const follow = await this.followSettingsOf(task.taskDefinitionArn);
+          const position = positions.get(runId);
+          adopted.push({
+            runId,
+            deployment: tags[GANTRY_TAGS.deployment] ?? '',
+            codeLocation: tags[GANTRY_TAGS.codeLocation] ?? '',
+            codeLocationVersion: Number(tags[GANTRY_TAGS.codeLocationVersion] ?? 0),
+            context: contextOf(task, runId),
+            run: new EcsRun({
+              ecs: this.ecs,
+              logs: this.logs,
+              cluster,
+              runId,
+              taskArn: task.taskArn,
+              taskDefinitionArn: task.taskDefinitionArn,
+              follow,
+              ...(position && { startPosition: position }),
+              pollIntervalMs: this.options.pollIntervalMs ?? 2000,
+              logSettleMs: this.options.logSettleMs ?? 3000,
+              onPollError: (error) => this.options.onPollError?.(error, runId),
+            }),
+          });
+        }
+      }
+      return adopted;
+    } catch (error) {
+      if (error instanceof EcsLaunchError) throw error;
+      throw new EcsLaunchError(`cannot list the runs' tasks in ECS cluster ${cluster}: ${describeAwsError(error)}`, { cause: error });
+    }
+  }
+
+  /** Container name, log settings, memory and image of a registered task definition (for adopted runs). */
+  private async followSettingsOf(taskDefinitionArn: string): Promise<FollowSettings> {
+    const { taskDefinition } = await this.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }));
+    const container = taskDefinition?.containerDefinitions?.[0];
+    const options = container?.logConfiguration?.options ?? {};
+    const group = options['awslogs-group'];
+    const prefix = options['awslogs-stream-prefix'];
+    if (!container?.name || !group || !prefix) throw new EcsLaunchError(`task definition ${taskDefinitionArn} has no awslogs container Gantry could follow`);
+    const memory = Number(taskDefinition?.memory);
+    return {
+      containerName: container.name,
+      logGroup: group,
+      logStreamPrefix: prefix,
+      ...(Number.isFinite(memory) && memory > 0 && { memory }),
+      ...(container.image !== undefined && { image: container.image }),
+    };
   }
 
   private runTaskInput(request: RunLaunchRequest, settings: ResolvedEcsRunSettings, organization: string, taskDefinition: string): RunTaskCommandInput {
@@ -230,6 +317,24 @@ export class EcsLauncher implements RunLauncher {
   }
 }
 
+/** The task definition fields a run is followed with (from the settings at launch, from the task definition on adoption). */
+interface FollowSettings {
+  containerName: string;
+  logGroup: string;
+  logStreamPrefix: string;
+  memory?: number;
+  image?: string;
+}
+
+/** The Pipes context a task was started with, read back from its DAGSTER_PIPES_CONTEXT override (`{data: context}`). */
+function contextOf(task: Task, runId: string): PipesContextData {
+  const env = task.overrides?.containerOverrides?.[0]?.environment ?? [];
+  const encoded = env.find((e) => e.name === PIPES_CONTEXT_ENV)?.value;
+  if (!encoded) throw new EcsLaunchError(`task ${task.taskArn ?? '?'} of run ${runId} has no ${PIPES_CONTEXT_ENV} override`);
+  const params = decodePipesParams(encoded);
+  return params['data'] as PipesContextData;
+}
+
 /** What one {@link EcsRun} follows. */
 interface EcsRunOptions {
   ecs: ECSClient;
@@ -238,7 +343,9 @@ interface EcsRunOptions {
   runId: string;
   taskArn: string;
   taskDefinitionArn: string;
-  settings: ResolvedEcsRunSettings;
+  follow: FollowSettings;
+  /** Output position to resume from (adoption); default: the head of the stream. */
+  startPosition?: string;
   pollIntervalMs: number;
   logSettleMs: number;
   onPollError: (error: unknown) => void;
@@ -263,9 +370,15 @@ class EcsRun implements LaunchedRun {
     this.handle = o.taskArn;
     const taskId = o.taskArn.split('/').pop() ?? o.taskArn;
     // The awslogs driver's stream name: <prefix>/<container name>/<task id>.
-    const logStream = `${o.settings.logStreamPrefix}/${o.settings.containerName}/${taskId}`;
-    this.details = { cluster: o.cluster, taskArn: o.taskArn, taskDefinitionArn: o.taskDefinitionArn, logGroup: o.settings.logGroup, logStream };
-    this.tail = new CloudWatchLogTail({ logs: o.logs, logGroup: o.settings.logGroup, logStream, onMessage: (m) => this.deliver(m) });
+    const logStream = `${o.follow.logStreamPrefix}/${o.follow.containerName}/${taskId}`;
+    this.details = { cluster: o.cluster, taskArn: o.taskArn, taskDefinitionArn: o.taskDefinitionArn, logGroup: o.follow.logGroup, logStream };
+    this.tail = new CloudWatchLogTail({
+      logs: o.logs,
+      logGroup: o.follow.logGroup,
+      logStream,
+      onMessage: (m) => this.deliver(m),
+      ...(o.startPosition && { startPosition: o.startPosition }),
+    });
     this.exited = this.follow();
   }
 
@@ -293,7 +406,7 @@ class EcsRun implements LaunchedRun {
   }
 
   outputPosition(): string {
-    return this.tail.position ?? '';
+    return this.tail.position;
   }
 
   detach(): void {
@@ -338,9 +451,9 @@ class EcsRun implements LaunchedRun {
       if (task?.lastStatus === 'STOPPED') {
         await this.drainLogs();
         return exitOfStoppedTask(task, {
-          containerName: this.o.settings.containerName,
-          memoryMiB: this.o.settings.memory,
-          image: this.o.settings.image,
+          containerName: this.o.follow.containerName,
+          ...(this.o.follow.memory !== undefined && { memoryMiB: this.o.follow.memory }),
+          ...(this.o.follow.image !== undefined && { image: this.o.follow.image }),
           stoppedByGantry: this.stopRequested,
         });
       }
