@@ -36,6 +36,8 @@ export interface MotoServer {
    * security group id (read with boto3, since no EC2 client is among our npm packages).
    */
   defaultNetwork(): Promise<{ subnetId: string; securityGroupId: string }>;
+  /** Security group ids of a network interface (an awsvpc task's ENI), read with boto3. */
+  networkInterfaceGroups(eniId: string): Promise<string[]>;
   /** Keeps ECS tasks RUNNING until StopTask (moto's state manager otherwise advances them on every DescribeTasks). */
   holdTasksRunning(): Promise<void>;
   stop(): Promise<void>;
@@ -91,6 +93,16 @@ export async function startMotoServer(): Promise<MotoServer> {
       ].join('\n');
       const { stdout } = await execFileAsync(VENV_PYTHON, ['-c', script, endpoint]);
       return JSON.parse(stdout) as { subnetId: string; securityGroupId: string };
+    },
+    networkInterfaceGroups: async (eniId) => {
+      const script = [
+        'import boto3, json, sys',
+        `ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="${MOTO_REGION}", aws_access_key_id="testing", aws_secret_access_key="testing")`,
+        'eni = ec2.describe_network_interfaces(NetworkInterfaceIds=[sys.argv[2]])["NetworkInterfaces"][0]',
+        'print(json.dumps([g["GroupId"] for g in eni["Groups"]]))',
+      ].join('\n');
+      const { stdout } = await execFileAsync(VENV_PYTHON, ['-c', script, endpoint, eniId]);
+      return JSON.parse(stdout) as string[];
     },
     holdTasksRunning: async () => {
       const res = await fetch(`${endpoint}/moto-api/state-manager/set-transition`, {

@@ -185,8 +185,9 @@ describe('ECS launcher against moto (no containers run: their output is replayed
     assert.equal(env['GANTRY_RUN_ID'], req.runId);
     assert.deepEqual(decodePipesParams(env[PIPES_CONTEXT_ENV] ?? ''), { data: req.context });
     assert.deepEqual(decodePipesParams(env[PIPES_MESSAGES_ENV] ?? ''), { stdio: 'stdout' });
-    const subnet = task.attachments?.[0]?.details?.find((d) => d.name === 'subnetId')?.value;
-    assert.equal(subnet, network.subnetId, 'the task got its network interface in the configured subnet');
+    const detail = (name: string) => task.attachments?.[0]?.details?.find((d) => d.name === name)?.value;
+    assert.equal(detail('subnetId'), network.subnetId, 'the task got its network interface in the configured subnet');
+    assert.deepEqual(await moto.networkInterfaceGroups(detail('networkInterfaceId') ?? ''), [network.securityGroupId], 'with the configured security group');
     const tags = Object.fromEntries((task.tags ?? []).map((t) => [t.key, t.value]));
     assert.deepEqual(tags, {
       'gantry.organization': ORG,
@@ -260,6 +261,14 @@ describe('ECS launcher against moto (no containers run: their output is replayed
     await assert.rejects(
       launcher({ runDefaults: {} }).launch(request(location('no-subnets'))),
       (e: unknown) => e instanceof EcsSettingsError && /ecs\.subnets is missing: awsvpc tasks need at least one subnet/.test(e.message),
+    );
+  });
+
+  test('a run whose command, env and context exceed the 8192 characters ECS allows in overrides is refused before RunTask', async () => {
+    const loc = { ...location('too-big'), env: { BIG: 'x'.repeat(9000) } };
+    await assert.rejects(
+      launcher().launch(request(loc)),
+      (e: unknown) => e instanceof EcsLaunchError && /^the container overrides of run run-\S+ are \d+ characters \(command, env and the Pipes context\); ECS accepts at most 8192/.test(e.message),
     );
   });
 
