@@ -15,15 +15,15 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CreateLogStreamCommand, DescribeLogStreamsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateClusterCommand, DescribeTasksCommand, ListTaskDefinitionsCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { CloudWatchLogsClient, CreateLogStreamCommand, DescribeLogStreamsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateClusterCommand, DescribeTasksCommand, ListTaskDefinitionsCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import type { CodeLocationDefinition, EcsRunSettings } from '@gantry/code-location';
 import { createPipesContextData, decodePipesParams, parsePipesMessageLine, PIPES_CONTEXT_ENV, PIPES_MESSAGES_ENV } from '@gantry/pipes';
 import { pino } from 'pino';
 import type { RunAssignment__Output } from '@gantry/proto';
 import { EventSequencer, type AgentRunEvent } from '../../runs/event-sequencer';
 import { RunExecutor, type RunOutcome } from '../../runs/run-executor';
-import { MOTO_REGION, startMotoServer, type MotoServer } from '../../testing/moto-server';
+import { MOTO_CREDENTIALS, MOTO_REGION, startMotoServer, type MotoServer } from '../../testing/moto-server';
 import type { LaunchedRun, RunLaunchRequest } from '../run-launcher';
 import { EcsLaunchError, EcsSettingsError } from './ecs-errors';
 import { EcsLauncher, type EcsLauncherOptions } from './ecs-launcher';
@@ -163,6 +163,7 @@ describe('ECS launcher against moto (no containers run: their output is replayed
     assert.equal((await revisions()).length, 2, 'version 2 registers a second revision');
     assert.match(String(v2.details['taskDefinitionArn']), new RegExp(`task-definition/${family}:2$`));
     for (const r of [a, b, restarted, v2]) await r.stop(false);
+    await Promise.all([a, b, restarted, v2].map((r) => r.exited));
   });
 
   test('RunTask overrides (command, env with the Pipes bootstrap, cpu, memory), network and tags are visible through DescribeTasks', async () => {
@@ -197,6 +198,7 @@ describe('ECS launcher against moto (no containers run: their output is replayed
       'gantry.run': req.runId,
     });
     await run.stop(false);
+    await run.exited;
   });
 
   test('container output replayed into CloudWatch: the real Pipes client stdout comes back line by line and the run exits 0', async () => {
@@ -327,6 +329,49 @@ describe('ECS launcher adoption against moto (output replayed into CloudWatch)',
     await stopAsEcs(run.run.handle, 'Essential container in task exited');
     assert.deepEqual(await run.run.exited, { code: 0 });
     assert.equal(output(), 'four\nfive\n', 'resumes after line three: nothing repeated, nothing skipped');
+  });
+
+  test('a run whose log stream stays unreadable is given up with the last error once giveUpAfterMs passed', async () => {
+    const req = request(location('adopt-unreachable'));
+    const started = await launcher().launch(req);
+    started.detach?.();
+    // CloudWatch Logs at a port nothing listens on (the one moto left after a stop would do too); one attempt per call.
+    const deadLogs = new CloudWatchLogsClient({ region: MOTO_REGION, endpoint: 'http://127.0.0.1:9', credentials: MOTO_CREDENTIALS, maxAttempts: 1 });
+    const errors: unknown[] = [];
+    const blind = launcher({ clients: { ecs: moto.ecs, logs: deadLogs }, giveUpAfterMs: 500, onPollError: (e) => errors.push(e) });
+    const [adopted] = await blind.adopt(new Map([[req.runId, '']]));
+    assert.ok(adopted);
+    const exit = await adopted.run.exited;
+    deadLogs.destroy();
+    assert.equal(exit.code, null);
+    assert.match(exit.reason ?? '', new RegExp(`^lost contact with ECS / CloudWatch Logs for \\d+ s \\(last error: .*ECONNREFUSED.*\\); task ${started.handle} may still be running$`));
+    assert.ok(errors.length >= 2, 'each failed poll was reported');
+    await stopAsEcs(started.handle, 'cleanup');
+  });
+
+  test("another organization's task is never adopted, and a task without the Pipes context override is skipped and reported", async () => {
+    const req = request(location('adopt-foreign'));
+    const foreign = await launcher({ organization: () => 'org-other' }).launch(req);
+    const errors: string[] = [];
+    const ours = launcher({ onPollError: (e, runId) => errors.push(`${runId}: ${(e as Error).message}`) });
+    assert.deepEqual(await ours.adopt(new Map([[req.runId, '']])), [], 'tagged gantry.organization=org-other');
+    // A task started by hand with Gantry's tags but none of its overrides.
+    const bare = await moto.ecs.send(
+      new RunTaskCommand({
+        cluster: CLUSTER,
+        taskDefinition: String(foreign.details['taskDefinitionArn']),
+        launchType: 'FARGATE',
+        startedBy: 'gantry-agent',
+        networkConfiguration: { awsvpcConfiguration: { subnets: [network.subnetId], securityGroups: [network.securityGroupId] } },
+        tags: [{ key: 'gantry.organization', value: ORG }, { key: 'gantry.run', value: 'run-bare' }],
+      }),
+    );
+    assert.deepEqual(await ours.adopt(new Map([['run-bare', '']])), []);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? '', /^run-bare: cannot adopt task \S+ of run run-bare: EcsLaunchError: task \S+ of run run-bare has no DAGSTER_PIPES_CONTEXT override$/);
+    await foreign.stop(false);
+    await foreign.exited;
+    await stopAsEcs(bare.tasks?.[0]?.taskArn ?? '', 'cleanup');
   });
 });
 

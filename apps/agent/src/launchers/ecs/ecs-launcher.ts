@@ -24,7 +24,7 @@ import { CloudWatchLogTail } from './cloudwatch-log-tail';
 import { describeAwsError, EcsLaunchError } from './ecs-errors';
 import { resolveEcsRunSettings, type ResolvedEcsRunSettings } from './ecs-run-settings';
 import { buildTaskDefinition, GANTRY_TAGS, TaskDefinitionRegistry } from './task-definition';
-import { exitOfStoppedTask } from './task-exit';
+import { exitOfStoppedTask, GANTRY_STOP_PREFIX } from './task-exit';
 
 /** Options of {@link EcsLauncher}. */
 export interface EcsLauncherOptions {
@@ -47,6 +47,12 @@ export interface EcsLauncherOptions {
    * the container's last lines asynchronously.
    */
   logSettleMs?: number;
+  /**
+   * How long DescribeTasks / GetLogEvents may keep failing (network, throttling,
+   * permissions) before the run is given up with the last error as its failure
+   * reason, ms (default 900000, 15 minutes). The task itself is left alone.
+   */
+  giveUpAfterMs?: number;
   /** Endpoint of ECS and CloudWatch Logs (tests: moto); default: the SDK's resolution (AWS_ENDPOINT_URL_*, else AWS). */
   endpoint?: string;
   /** Clients to use instead of ones made from region and endpoint (credentials come from the SDK's default chain). */
@@ -60,6 +66,8 @@ export const ECS_STARTED_BY = 'gantry-agent';
 
 /** The size limit ECS puts on a RunTask's container overrides, characters of JSON. */
 const MAX_OVERRIDES_CHARS = 8192;
+
+const DEFAULT_GIVE_UP_AFTER_MS = 15 * 60_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -141,6 +149,7 @@ export class EcsLauncher implements RunLauncher {
       follow: settings,
       pollIntervalMs: this.options.pollIntervalMs ?? 2000,
       logSettleMs: this.options.logSettleMs ?? 3000,
+      giveUpAfterMs: this.options.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS,
       onPollError: (error) => this.options.onPollError?.(error, request.runId),
     });
   }
@@ -150,8 +159,9 @@ export class EcsLauncher implements RunLauncher {
    * gantry-agent, RUNNING or recently STOPPED, tag `gantry.run` in
    * `positions`, tag `gantry.organization` equal to this agent's when known),
    * each from its output position; the context is read back from the task's
-   * DAGSTER_PIPES_CONTEXT override. Errors: EcsLaunchError when the tasks or
-   * their task definitions cannot be read.
+   * DAGSTER_PIPES_CONTEXT override. A task that cannot be read back (its
+   * task definition or overrides) is skipped and reported to `onPollError`.
+   * Errors: EcsLaunchError when the tasks cannot be listed.
    */
   async adopt(positions: OutputPositions): Promise<AdoptedRun[]> {
     if (positions.size === 0) return [];
@@ -177,28 +187,34 @@ export class EcsLauncher implements RunLauncher {
           const runId = tags[GANTRY_TAGS.run];
           if (!runId || !positions.has(runId) || adopted.some((a) => a.runId === runId) || !task.taskArn || !task.taskDefinitionArn) continue;
           if (organization && tags[GANTRY_TAGS.organization] !== organization) continue;
-          const follow = await this.followSettingsOf(task.taskDefinitionArn);
-          const position = positions.get(runId);
-          adopted.push({
-            runId,
-            deployment: tags[GANTRY_TAGS.deployment] ?? '',
-            codeLocation: tags[GANTRY_TAGS.codeLocation] ?? '',
-            codeLocationVersion: Number(tags[GANTRY_TAGS.codeLocationVersion] ?? 0),
-            context: contextOf(task, runId),
-            run: new EcsRun({
-              ecs: this.ecs,
-              logs: this.logs,
-              cluster,
+          try {
+            const follow = await this.followSettingsOf(task.taskDefinitionArn);
+            const position = positions.get(runId);
+            adopted.push({
               runId,
-              taskArn: task.taskArn,
-              taskDefinitionArn: task.taskDefinitionArn,
-              follow,
-              ...(position && { startPosition: position }),
-              pollIntervalMs: this.options.pollIntervalMs ?? 2000,
-              logSettleMs: this.options.logSettleMs ?? 3000,
-              onPollError: (error) => this.options.onPollError?.(error, runId),
-            }),
-          });
+              deployment: tags[GANTRY_TAGS.deployment] ?? '',
+              codeLocation: tags[GANTRY_TAGS.codeLocation] ?? '',
+              codeLocationVersion: Number(tags[GANTRY_TAGS.codeLocationVersion] ?? 0),
+              context: contextOf(task, runId),
+              run: new EcsRun({
+                ecs: this.ecs,
+                logs: this.logs,
+                cluster,
+                runId,
+                taskArn: task.taskArn,
+                taskDefinitionArn: task.taskDefinitionArn,
+                follow,
+                ...(position && { startPosition: position }),
+                pollIntervalMs: this.options.pollIntervalMs ?? 2000,
+                logSettleMs: this.options.logSettleMs ?? 3000,
+                giveUpAfterMs: this.options.giveUpAfterMs ?? DEFAULT_GIVE_UP_AFTER_MS,
+                onPollError: (error) => this.options.onPollError?.(error, runId),
+              }),
+            });
+          } catch (error) {
+            // One unreadable task (deregistered definition, edited overrides) must not keep the others from being adopted.
+            this.options.onPollError?.(new EcsLaunchError(`cannot adopt task ${task.taskArn} of run ${runId}: ${describeAwsError(error)}`, { cause: error }), runId);
+          }
         }
       }
       return adopted;
@@ -348,6 +364,7 @@ interface EcsRunOptions {
   startPosition?: string;
   pollIntervalMs: number;
   logSettleMs: number;
+  giveUpAfterMs: number;
   onPollError: (error: unknown) => void;
 }
 
@@ -391,7 +408,7 @@ class EcsRun implements LaunchedRun {
   async stop(force: boolean): Promise<void> {
     if (this.stopRequested && !force) return;
     this.stopRequested = true;
-    const reason = force ? `Gantry: run ${this.o.runId} canceled (forced)` : `Gantry: run ${this.o.runId} canceled`;
+    const reason = `${GANTRY_STOP_PREFIX}${this.o.runId} canceled${force ? ' (forced)' : ''}`;
     try {
       await this.o.ecs.send(new StopTaskCommand({ cluster: this.o.cluster, task: this.o.taskArn, reason }));
     } catch (error) {
@@ -434,8 +451,9 @@ class EcsRun implements LaunchedRun {
 
   private async follow(): Promise<RunExit> {
     let missing = 0;
+    let failingSince: number | undefined;
     while (this.following) {
-      await this.pollLogs();
+      let lastError: unknown = (await this.pollLogs()).error;
       let task: Task | undefined;
       try {
         const answer = await this.o.ecs.send(new DescribeTasksCommand({ cluster: this.o.cluster, tasks: [this.o.taskArn] }));
@@ -443,6 +461,17 @@ class EcsRun implements LaunchedRun {
         missing = task ? 0 : missing + 1;
       } catch (error) {
         this.o.onPollError(error);
+        lastError = error;
+      }
+      if (lastError === undefined) failingSince = undefined;
+      else {
+        failingSince ??= Date.now();
+        if (Date.now() - failingSince >= this.o.giveUpAfterMs) {
+          return {
+            code: null,
+            reason: `lost contact with ECS / CloudWatch Logs for ${Math.round((Date.now() - failingSince) / 1000)} s (last error: ${describeAwsError(lastError)}); task ${this.o.taskArn} may still be running`,
+          };
+        }
       }
       if (missing >= MISSING_LIMIT) {
         await this.drainLogs();
@@ -464,12 +493,12 @@ class EcsRun implements LaunchedRun {
     return new Promise<RunExit>(() => undefined);
   }
 
-  private async pollLogs(): Promise<number> {
+  private async pollLogs(): Promise<{ delivered: number; error?: unknown }> {
     try {
-      return await this.tail.poll();
+      return { delivered: await this.tail.poll() };
     } catch (error) {
       this.o.onPollError(error);
-      return 0;
+      return { delivered: 0, error };
     }
   }
 
@@ -478,7 +507,8 @@ class EcsRun implements LaunchedRun {
     for (;;) {
       await this.pollLogs();
       await sleep(this.o.logSettleMs);
-      if ((await this.pollLogs()) === 0) return;
+      // A failing read ends the drain too: the exit matters more than a last line.
+      if ((await this.pollLogs()).delivered === 0) return;
     }
   }
 }

@@ -48,5 +48,7 @@ test('Spot interruption, a StopTask from outside and a missing exit code are fai
   assert.match(exitOfStoppedTask(stopped({ stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' }, { exitCode: 143 }), ctx).reason ?? '', /^AWS reclaimed the capacity the task ran on \(SpotInterruption\)/);
   assert.match(exitOfStoppedTask(stopped({ stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' }, { exitCode: 143 }), ctx).reason ?? '', /^the ECS task was stopped outside Gantry: Task stopped by user/);
   assert.deepEqual(exitOfStoppedTask(stopped({ stopCode: 'UserInitiated', stoppedReason: 'Gantry: run r1 canceled' }, { exitCode: 143 }), { ...ctx, stoppedByGantry: true }), { code: 143 });
+  // Stopped by an earlier agent process of an adopted run: its reason says so.
+  assert.deepEqual(exitOfStoppedTask(stopped({ stopCode: 'UserInitiated', stoppedReason: 'Gantry: run r1 canceled' }, { exitCode: 143 }), ctx), { code: 143 });
   assert.match(exitOfStoppedTask(stopped({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' }), ctx).reason ?? '', /^the run's container stopped without an exit code/);
 });

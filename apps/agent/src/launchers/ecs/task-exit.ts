@@ -20,6 +20,9 @@ export interface TaskExitContext {
   stoppedByGantry?: boolean;
 }
 
+/** Start of the reason Gantry passes to StopTask (ecs-launcher.ts). */
+export const GANTRY_STOP_PREFIX = 'Gantry: run ';
+
 /** `stoppedReason` ECS gives when the essential container exited on its own. */
 const ESSENTIAL_EXITED = 'Essential container in task exited';
 
@@ -59,7 +62,8 @@ export function exitOfStoppedTask(task: Task, ctx: TaskExitContext): EcsTaskExit
   if (task.stopCode === 'SpotInterruption' || task.stopCode === 'TerminationNotice') {
     return fail(`AWS reclaimed the capacity the task ran on (${task.stopCode}): ${detail || 'no reason given'}`);
   }
-  if (ctx.stoppedByGantry) return { code };
+  // A Gantry StopTask reason also marks stops an earlier agent process asked for (adopted runs).
+  if (ctx.stoppedByGantry || stopped.startsWith(GANTRY_STOP_PREFIX)) return { code };
   const essentialExited = task.stopCode === 'EssentialContainerExited' || stopped.startsWith(ESSENTIAL_EXITED) || stopped === '';
   if (!essentialExited) return fail(`the ECS task was stopped outside Gantry: ${detail}`);
   if (code === null) return fail(`the run's container stopped without an exit code: ${detail || 'no reason given'}`);
