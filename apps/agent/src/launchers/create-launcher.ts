@@ -1,15 +1,17 @@
 import type { Logger } from 'pino';
-import type { AgentConfig } from '../config';
-import { AgentConfigError } from '../config';
+import { AgentConfigError, type AgentConfig } from '../config';
 import { EcsLauncher } from './ecs/ecs-launcher';
+import { KubernetesRunLauncher } from './kubernetes/kubernetes-launcher';
 import { ProcessRunLauncher } from './process-launcher';
 import type { RunLauncher } from './run-launcher';
 
 /**
- * The launcher GANTRY_AGENT_LAUNCHER selects. Errors: AgentConfigError when
- * the selected launcher is not part of this build.
+ * The launcher GANTRY_AGENT_LAUNCHER selects. The Kubernetes launcher reaches
+ * the cluster through `KubeConfig.loadFromDefault()` (the pod's service
+ * account in a cluster, else KUBECONFIG). Errors: AgentConfigError when the
+ * selected launcher is not part of this build.
  */
-export function createRunLauncher(config: Pick<AgentConfig, 'launcher' | 'kubernetes' | 'name' | 'ecs'>, log?: Logger): RunLauncher {
+export function createRunLauncher(config: Pick<AgentConfig, 'launcher' | 'kubernetes' | 'name' | 'ecs'>, logger: Logger): RunLauncher {
   switch (config.launcher) {
     case 'process':
       return new ProcessRunLauncher();
@@ -21,10 +23,15 @@ export function createRunLauncher(config: Pick<AgentConfig, 'launcher' | 'kubern
         region,
         runDefaults,
         pollIntervalMs,
-        onPollError: (error, runId) => log?.warn({ err: error, runId }, 'ECS poll failed; retrying at the next interval'),
+        onPollError: (error, runId) => logger.warn({ err: error, runId, module: 'ecs-launcher' }, 'ECS poll failed; retrying at the next interval'),
       });
     }
     case 'kubernetes':
-      throw new AgentConfigError(`GANTRY_AGENT_LAUNCHER=${config.launcher}: this launcher is not part of this build yet`);
+      return new KubernetesRunLauncher({
+        namespace: config.kubernetes.namespace,
+        runDefaults: config.kubernetes.runDefaults,
+        agentName: config.name,
+        logger: logger.child({ module: 'kubernetes-launcher' }),
+      });
   }
 }

@@ -19,8 +19,6 @@ export interface RunExecutorOptions {
   location: CodeLocationDefinition;
   /** Starts the run's process, Job or task. */
   launcher: RunLauncher;
-  /** The agent's organization id (from the Welcome), passed on in the launch request. */
-  organization?: string;
   /**
    * A run the launcher adopted after an agent restart: it is followed, not
    * launched, and RUN_STARTING / RUN_STARTED are not emitted again.
@@ -32,6 +30,8 @@ export interface RunExecutorOptions {
    * agent spools it so an adopted run resumes right after it.
    */
   onOutputPosition?: (position: string) => void;
+  /** Id of the agent's organization, passed to the launcher to label the run's resources. */
+  organization?: string;
   /** Numbers and forwards the run's events. */
   sequencer: EventSequencer;
   /** Parent folder of per-run folders (context and messages files). */
