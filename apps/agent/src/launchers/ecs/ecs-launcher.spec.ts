@@ -10,13 +10,12 @@
  * reason ECS would give. Test names say so.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CloudWatchLogsClient, CreateLogStreamCommand, DescribeLogStreamsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateClusterCommand, DescribeTasksCommand, ListTaskDefinitionsCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateClusterCommand, ListTaskDefinitionsCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import type { CodeLocationDefinition, EcsRunSettings } from '@gantry/code-location';
 import { createPipesContextData, decodePipesParams, parsePipesMessageLine, PIPES_CONTEXT_ENV, PIPES_MESSAGES_ENV } from '@gantry/pipes';
 import { pino } from 'pino';
@@ -26,19 +25,20 @@ import { RunExecutor, type RunOutcome } from '../../runs/run-executor';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMotoServer, type MotoServer } from '../../testing/moto-server';
 import type { LaunchedRun, RunLaunchRequest } from '../run-launcher';
 import { EcsLaunchError, EcsSettingsError } from './ecs-errors';
+import { ContainerStandIn, containerEnv, type LogPlace } from './testing/container-stand-in';
 import { EcsLauncher, type EcsLauncherOptions } from './ecs-launcher';
 import { taskDefinitionFamily } from './task-definition';
 
 const CLUSTER = 'gantry-runs';
 const ORG = 'org-acme';
-const REPO = path.resolve(import.meta.dirname, '../../../../..');
-const CLIENT_FIXTURE = path.join(REPO, 'libs/pipes/src/testing/client-fixture.ts');
 
 let moto: MotoServer;
+let standIn: ContainerStandIn;
 let network: { subnetId: string; securityGroupId: string };
 
 before(async () => {
   moto = await startMotoServer();
+  standIn = new ContainerStandIn(moto, CLUSTER);
   await moto.holdTasksRunning();
   await moto.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
   network = await moto.defaultNetwork();
@@ -91,53 +91,6 @@ function request(loc: CodeLocationDefinition, version = 1): RunLaunchRequest {
   };
 }
 
-async function describeTask(taskArn: string): Promise<Task> {
-  const answer = await moto.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn], include: ['TAGS'] }));
-  const task = answer.tasks?.[0];
-  assert.ok(task, `DescribeTasks does not know ${taskArn}`);
-  return task;
-}
-
-/** What ECS passes to the container: the environment of the task's container override. */
-function containerEnv(task: Task): Record<string, string> {
-  const env = task.overrides?.containerOverrides?.[0]?.environment ?? [];
-  return Object.fromEntries(env.map((e) => [e.name ?? '', e.value ?? '']));
-}
-
-/** Runs the real TypeScript Pipes client with the container's environment; resolves with its stdout lines. */
-async function realClientStdout(env: Record<string, string>, scenario: string): Promise<string[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLIENT_FIXTURE, scenario], {
-    cwd: REPO,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  assert.equal(code, 0, `the Pipes client failed: ${stderr}`);
-  return stdout.split('\n').filter((l) => l !== '');
-}
-
-/** The log group and stream a run's details name. */
-type LogPlace = Readonly<Record<string, unknown>>;
-
-/** Writes lines into the task's stream the way the awslogs driver does (stream `<prefix>/<container>/<task id>`, one event per line). */
-async function replayIntoCloudWatch(details: LogPlace, lines: string[]): Promise<void> {
-  const logGroupName = String(details['logGroup']);
-  const logStreamName = String(details['logStream']);
-  const streams = await moto.logs.send(new DescribeLogStreamsCommand({ logGroupName, logStreamNamePrefix: logStreamName }));
-  if (!streams.logStreams?.some((s) => s.logStreamName === logStreamName)) await moto.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }));
-  const now = Date.now();
-  await moto.logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents: lines.map((message, i) => ({ timestamp: now + i, message })) }));
-}
-
-/** Stops the task as ECS does when something ends it (moto's StopTask with ECS's reason text). */
-async function stopAsEcs(taskArn: string, reason: string): Promise<void> {
-  await moto.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: taskArn, reason }));
-}
-
 function collectOutput(run: LaunchedRun): () => string {
   let text = '';
   run.onOutput((stream, chunk) => {
@@ -170,7 +123,7 @@ describe('ECS launcher against moto (no containers run: their output is replayed
     const loc = location('overrides', { image: 'registry.example.com/flights:1.4.2', cpu: 512, memory: 1024, assignPublicIp: true });
     const req = request(loc);
     const run = await launcher().launch(req);
-    const task = await describeTask(run.handle);
+    const task = await standIn.describeTask(run.handle);
     assert.equal(task.launchType, 'FARGATE');
     assert.equal(task.startedBy, 'gantry-agent');
     assert.equal(task.overrides?.cpu, '512');
@@ -204,10 +157,10 @@ describe('ECS launcher against moto (no containers run: their output is replayed
   test('container output replayed into CloudWatch: the real Pipes client stdout comes back line by line and the run exits 0', async () => {
     const run = await launcher().launch(request(location('output')));
     const output = collectOutput(run);
-    const lines = await realClientStdout(containerEnv(await describeTask(run.handle)), 'interleaved');
+    const lines = await standIn.realClientStdout(run.handle, 'interleaved');
     assert.ok(lines.length >= 5, `the client wrote messages and plain lines: ${lines.join('\n')}`);
-    await replayIntoCloudWatch(run.details, lines);
-    await stopAsEcs(run.handle, 'Essential container in task exited');
+    await standIn.replayIntoCloudWatch(run.details, lines);
+    await standIn.stopAsEcs(run.handle, 'Essential container in task exited');
     const exit = await run.exited;
     assert.deepEqual(exit, { code: 0 });
     assert.equal(output(), lines.map((l) => `${l}\n`).join(''), 'every line, in order, each ending in a newline');
@@ -220,9 +173,9 @@ describe('ECS launcher against moto (no containers run: their output is replayed
   test('output written late (after the task stopped) is still delivered before exited resolves', async () => {
     const run = await launcher({ logSettleMs: 600 }).launch(request(location('late-output')));
     const output = collectOutput(run);
-    await stopAsEcs(run.handle, 'Essential container in task exited');
+    await standIn.stopAsEcs(run.handle, 'Essential container in task exited');
     await new Promise((r) => setTimeout(r, 300));
-    await replayIntoCloudWatch(run.details, ['last line shipped late by the awslogs driver']);
+    await standIn.replayIntoCloudWatch(run.details, ['last line shipped late by the awslogs driver']);
     await run.exited;
     assert.equal(output(), 'last line shipped late by the awslogs driver\n');
   });
@@ -231,13 +184,13 @@ describe('ECS launcher against moto (no containers run: their output is replayed
     const req = request(location('cancel'));
     const run = await launcher().launch(req);
     await run.stop(false);
-    const task = await describeTask(run.handle);
+    const task = await standIn.describeTask(run.handle);
     assert.equal(task.desiredStatus, 'STOPPED');
     assert.equal(task.stoppedReason, `Gantry: run ${req.runId} canceled`);
     const exit = await run.exited;
     assert.equal(exit.reason, undefined);
     await run.stop(true);
-    assert.equal((await describeTask(run.handle)).stoppedReason, `Gantry: run ${req.runId} canceled (forced)`);
+    assert.equal((await standIn.describeTask(run.handle)).stoppedReason, `Gantry: run ${req.runId} canceled (forced)`);
   });
 
   const stops: [string, string, RegExp][] = [
@@ -249,7 +202,7 @@ describe('ECS launcher against moto (no containers run: their output is replayed
   for (const [name, reason, expected] of stops) {
     test(`a task stopped with ${name} ends with a clear failure reason`, async () => {
       const run = await launcher().launch(request(location(`stop-${name.replace(/\W+/g, '-').toLowerCase()}`)));
-      await stopAsEcs(run.handle, reason);
+      await standIn.stopAsEcs(run.handle, reason);
       const exit = await run.exited;
       assert.match(exit.reason ?? '(no reason)', expected);
     });
@@ -307,14 +260,14 @@ describe('ECS launcher adoption against moto (output replayed into CloudWatch)',
       seen.push(chunk.toString('utf8'));
       positions.push(first.outputPosition?.() ?? '');
     });
-    await replayIntoCloudWatch(first.details, ['one', 'two']);
+    await standIn.replayIntoCloudWatch(first.details, ['one', 'two']);
     await until('the first two lines', () => seen.length === 2);
     // Read with the forward token of the first page, so the position below is inside a token's page.
-    await replayIntoCloudWatch(first.details, ['three', 'four']);
+    await standIn.replayIntoCloudWatch(first.details, ['three', 'four']);
     await until('four lines', () => seen.length === 4);
     // The agent spooled events up to line three, then died; five is written while no agent follows.
     first.detach?.();
-    await replayIntoCloudWatch(first.details, ['five']);
+    await standIn.replayIntoCloudWatch(first.details, ['five']);
     const second = launcher();
     const adopted = await second.adopt(new Map([[req.runId, positions[2] ?? ''], ['run-unknown-to-ecs', '']]));
     assert.equal(adopted.length, 1, 'only the run the map names is adopted');
@@ -326,7 +279,7 @@ describe('ECS launcher adoption against moto (output replayed into CloudWatch)',
     );
     assert.equal(run.run.handle, first.handle);
     const output = collectOutput(run.run);
-    await stopAsEcs(run.run.handle, 'Essential container in task exited');
+    await standIn.stopAsEcs(run.run.handle, 'Essential container in task exited');
     assert.deepEqual(await run.run.exited, { code: 0 });
     assert.equal(output(), 'four\nfive\n', 'resumes after line three: nothing repeated, nothing skipped');
   });
@@ -346,7 +299,7 @@ describe('ECS launcher adoption against moto (output replayed into CloudWatch)',
     assert.equal(exit.code, null);
     assert.match(exit.reason ?? '', new RegExp(`^lost contact with ECS / CloudWatch Logs for \\d+ s \\(last error: .*ECONNREFUSED.*\\); task ${started.handle} may still be running$`));
     assert.ok(errors.length >= 2, 'each failed poll was reported');
-    await stopAsEcs(started.handle, 'cleanup');
+    await standIn.stopAsEcs(started.handle, 'cleanup');
   });
 
   test("another organization's task is never adopted, and a task without the Pipes context override is skipped and reported", async () => {
@@ -371,7 +324,7 @@ describe('ECS launcher adoption against moto (output replayed into CloudWatch)',
     assert.match(errors[0] ?? '', /^run-bare: cannot adopt task \S+ of run run-bare: EcsLaunchError: task \S+ of run run-bare has no DAGSTER_PIPES_CONTEXT override$/);
     await foreign.stop(false);
     await foreign.exited;
-    await stopAsEcs(bare.tasks?.[0]?.taskArn ?? '', 'cleanup');
+    await standIn.stopAsEcs(bare.tasks?.[0]?.taskArn ?? '', 'cleanup');
   });
 });
 
@@ -421,9 +374,9 @@ describe('RunExecutor with the ECS launcher against moto (container output repla
   test('the real Pipes client output becomes events and the run succeeds', async () => {
     const { events, outcome } = await executeOnEcs('exec-success', async (started) => {
       assert.equal(started['launcher'], 'ecs');
-      const lines = await realClientStdout(containerEnv(await describeTask(String(started['taskArn']))), 'parity');
-      await replayIntoCloudWatch(started, lines);
-      await stopAsEcs(String(started['taskArn']), 'Essential container in task exited');
+      const lines = await standIn.realClientStdout(String(started['taskArn']), 'parity');
+      await standIn.replayIntoCloudWatch(started, lines);
+      await standIn.stopAsEcs(String(started['taskArn']), 'Essential container in task exited');
     });
     assert.equal(outcome, 'success');
     const types = events.map((e) => e.type);
@@ -443,15 +396,15 @@ describe('RunExecutor with the ECS launcher against moto (container output repla
     });
     assert.equal(outcome, 'canceled');
     assert.equal(events.at(-1)?.type, 'RUN_CANCELED');
-    const task = await describeTask(taskArn);
+    const task = await standIn.describeTask(taskArn);
     assert.equal(task.lastStatus, 'STOPPED');
     assert.equal(task.stoppedReason, `Gantry: run ${runId} canceled`);
   });
 
   test('a task stopped for OutOfMemoryError fails the run with that reason and the last output lines', async () => {
     const { events, outcome } = await executeOnEcs('exec-oom', async (started) => {
-      await replayIntoCloudWatch(started, ['loading 3,000,000 rows']);
-      await stopAsEcs(String(started['taskArn']), 'OutOfMemoryError: Container killed due to memory usage');
+      await standIn.replayIntoCloudWatch(started, ['loading 3,000,000 rows']);
+      await standIn.stopAsEcs(String(started['taskArn']), 'OutOfMemoryError: Container killed due to memory usage');
     });
     assert.equal(outcome, 'failure');
     const failure = events.at(-1);
