@@ -316,7 +316,8 @@ export class RunExecutor {
       return 'failure';
     };
     if (this.stopReason === 'timeout') return fail(`run exceeded its timeout of ${location.timeoutSeconds} s`);
-    const stderr = tailText(stderrTail);
+    // Log-stream launchers merge stdout and stderr, so the tail is of all output.
+    const stderr = tailText(stderrTail, this.proc?.messagesPath === undefined ? 'output' : 'stderr');
     if (exit.reason) return fail(`${exit.reason}${stderr}`);
     if (bridge.exception) {
       const ex = bridge.exception;
@@ -330,9 +331,9 @@ export class RunExecutor {
   }
 }
 
-function tailText(lines: string[]): string {
+function tailText(lines: string[], what: 'stderr' | 'output'): string {
   if (lines.length === 0) return '';
   let text = lines.join('\n');
   if (text.length > STDERR_TAIL_CHARS) text = text.slice(-STDERR_TAIL_CHARS);
-  return `; last stderr lines:\n${text}`;
+  return `; last ${what} lines:\n${text}`;
 }

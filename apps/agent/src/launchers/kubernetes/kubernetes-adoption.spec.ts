@@ -74,7 +74,7 @@ const isTerminal = (e: WireRunEvent__Output) => e.type === 'RUN_SUCCESS' || e.ty
 const hasTerminal = (p: ScriptedControlPlane, runId: string) => p.eventsOf(runId).some(isTerminal);
 
 describe('kubernetes launcher: agent restarts (simulated API server, scripted control-plane peer)', () => {
-  test('simulated API server: a gracefully stopped agent leaves the Job running; the next agent adopts it and the run ends RUN_SUCCESS once', async () => {
+  test('simulated API server: a gracefully stopped agent leaves the Job running; the next agent adopts it (after a log rotation) and the run ends RUN_SUCCESS once', async () => {
     const { p, sim, start } = await setup(['sleep', '3000']);
     const first = await start();
     await p.waitFor('hello', () => p.connected);
@@ -85,6 +85,8 @@ describe('kubernetes launcher: agent restarts (simulated API server, scripted co
     assert.ok(sim.jobs.has(`default/${jobNameFor('adopt-graceful')}`), 'the Job keeps running');
     assert.ok(!hasTerminal(p, 'adopt-graceful'), 'no terminal event from the stopping agent');
 
+    // The kubelet rotated the log while no agent ran: resuming must not depend on byte offsets.
+    sim.rotateLog(sim.podOf(jobNameFor('adopt-graceful'))!.metadata!.name!);
     const hellos = p.hellos.length;
     await start();
     await p.waitFor('terminal', () => hasTerminal(p, 'adopt-graceful'), 30_000);

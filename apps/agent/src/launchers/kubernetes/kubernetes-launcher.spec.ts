@@ -194,6 +194,35 @@ describe('kubernetes launcher (simulated API server)', () => {
     assert.equal(s.jobs.size, 0);
   });
 
+  test('simulated API server: a Job that already exists (the run launched twice) fails the second launch with the API\'s reason', async () => {
+    const s = await server();
+    const first = execute(s, location(['sleep', '1500']), { runId: 'twice' });
+    await until('the first Job', () => s.jobs.size === 1);
+    const second = await execute(s, location(['materialize']), { runId: 'twice' });
+    assert.equal(second.outcome, 'failure');
+    assert.match(terminal(second.events).message, /^could not create Job default\/gantry-run-twice for run twice: HTTP 409: jobs\.batch "gantry-run-twice" already exists/);
+    assert.equal((await first).outcome, 'success', 'the first run is untouched');
+  });
+
+  test('kubernetes launcher: an unreachable API server fails the launch naming the Job and the connection error', async () => {
+    const s = await server();
+    const kc = s.kubeConfig();
+    await s.close();
+    const launcher = new KubernetesRunLauncher({ kubeConfig: kc, namespace: 'default', runDefaults: {}, agentName: 'a', logger });
+    const events: AgentRunEvent[] = [];
+    const executor = new RunExecutor({
+      assignment: assignment('unreachable'),
+      location: location(['materialize']),
+      launcher,
+      sequencer: new EventSequencer('unreachable', 0, (e) => events.push(e)),
+      runsDir: mkdtempSync(path.join(os.tmpdir(), 'gantry-k8s-runs-')),
+      logger,
+      maxMessageBytes: 1024,
+    });
+    assert.equal(await executor.execute(), 'failure');
+    assert.match(terminal(events).message, /^could not create Job default\/gantry-run-unreachable for run unreachable: .*(ECONNREFUSED|connect)/);
+  });
+
   test('simulated API server: an image that cannot be pulled fails the run with "image pull failed" and deletes the Job', async () => {
     const s = await server();
     const { outcome, events } = await execute(s, location(['materialize'], {}, { image: 'registry.example/missing:404' }));
@@ -251,7 +280,22 @@ describe('kubernetes launcher (simulated API server)', () => {
     const s = await server();
     const { outcome, events } = await execute(s, location(['exit', '3']));
     assert.equal(outcome, 'failure');
-    assert.match(terminal(events).message, /^process exited with code 3; last stderr lines:\ngiving up: the input table is empty/);
+    assert.match(terminal(events).message, /^process exited with code 3; last output lines:\ngiving up: the input table is empty/);
+  });
+
+  test('simulated API server: a follow stream the server ends early is reopened from sinceTime; no line is lost or repeated', async () => {
+    const s = await server();
+    const { outcome, events } = await execute(s, location(['sleep', '1500']), {
+      during: async (_ex, evs) => {
+        await until('the container working', () => evs.some((e) => e.type === 'LOG' && e.message === 'working'));
+        s.cutLogStreams();
+      },
+    });
+    assert.equal(outcome, 'success', terminal(events).message);
+    assert.deepEqual(types(events), ['RUN_STARTING', 'RUN_STARTED', 'PIPES_OPENED', 'LOG', 'ASSET_MATERIALIZATION', 'ASSET_MATERIALIZATION', 'LOG', 'PIPES_CLOSED', 'RUN_SUCCESS']);
+    const computeLog = events.filter((e) => e.type === 'COMPUTE_LOG').map((e) => e.message).join('');
+    assert.equal(computeLog.split('plain stdout line').length - 1, 1, 'each line once');
+    assert.ok(s.requests.filter((r) => r.includes('/log?')).some((r) => r.includes('sinceTime=')), 'the reopened stream starts at the cursor');
   });
 
   test('simulated API server: cancel deletes the Job with propagationPolicy Foreground and ends RUN_CANCELED', async () => {

@@ -6,6 +6,7 @@ import type { AdoptedRun, LaunchedRun, OutputPositions, RunLauncher, RunLaunchRe
 import { agentLabels, buildRunJob, KubernetesLaunchError, RUN_CONTAINER } from './job-manifest';
 import { KubernetesRun, type KubernetesOutputPosition } from './kubernetes-run';
 import { ANNOTATIONS, LABELS, labelSelector } from './labels';
+import type { LogCursor } from './log-cursor';
 import { apiErrorCode, apiErrorText } from './pod-status';
 import { effectiveRunSettings } from './run-settings';
 
@@ -53,9 +54,9 @@ export class KubernetesRunLauncher implements RunLauncher {
       await this.batch.createNamespacedJob({ namespace, body: job });
     } catch (error) {
       const hint = apiErrorCode(error) === 403 ? ' (may the agent\'s service account create Jobs in that namespace?)' : '';
-      throw new KubernetesLaunchError(`the Kubernetes API refused Job ${namespace}/${name}: ${apiErrorText(error)}${hint}`, { cause: error });
+      throw new KubernetesLaunchError(`could not create Job ${namespace}/${name} for run ${request.runId}: ${apiErrorText(error)}${hint}`, { cause: error });
     }
-    return this.follow(namespace, name, job.metadata!.labels![LABELS.run]!, 0);
+    return this.follow(namespace, name, job.metadata!.labels![LABELS.run]!, { count: 0 });
   }
 
   /**
@@ -90,7 +91,7 @@ export class KubernetesRunLauncher implements RunLauncher {
           continue;
         }
         const position = parsed.get(runId);
-        const offset = position && position.namespace === namespace && position.job === name ? position.offset : 0;
+        const cursor = position && position.namespace === namespace && position.job === name ? position.cursor : { count: 0 };
         adopted.push({
           runId,
           deployment: annotations[ANNOTATIONS.deployment] ?? '',
@@ -98,21 +99,21 @@ export class KubernetesRunLauncher implements RunLauncher {
           codeLocationVersion: Number(annotations[ANNOTATIONS.codeLocationVersion] ?? 0) || 0,
           context: contextOf(job, runId),
           ...(job.spec?.activeDeadlineSeconds !== undefined && { timeoutSeconds: job.spec.activeDeadlineSeconds }),
-          run: this.follow(namespace, name, job.metadata?.labels?.[LABELS.run] ?? '', offset),
+          run: this.follow(namespace, name, job.metadata?.labels?.[LABELS.run] ?? '', cursor),
         });
       }
     }
     return adopted;
   }
 
-  private follow(namespace: string, jobName: string, runLabel: string, startOffset: number): KubernetesRun {
+  private follow(namespace: string, jobName: string, runLabel: string, startCursor: LogCursor): KubernetesRun {
     const run = new KubernetesRun({
       kubeConfig: this.kubeConfig,
       batch: this.batch,
       namespace,
       jobName,
       runLabel,
-      startOffset,
+      startCursor,
       unschedulableTimeoutMs: this.options.unschedulableTimeoutMs ?? 300_000,
       logEndGraceMs: this.options.logEndGraceMs ?? 10_000,
       logger: this.options.logger,
@@ -131,7 +132,9 @@ function defaultKubeConfig(): KubeConfig {
 function parsePosition(text: string): KubernetesOutputPosition | undefined {
   try {
     const value = JSON.parse(text) as Partial<KubernetesOutputPosition>;
-    if (typeof value.namespace === 'string' && typeof value.job === 'string' && typeof value.offset === 'number') return value as KubernetesOutputPosition;
+    const cursor = value.cursor;
+    const cursorOk = typeof cursor === 'object' && cursor !== null && typeof cursor.count === 'number' && (cursor.since === undefined || typeof cursor.since === 'string');
+    if (typeof value.namespace === 'string' && typeof value.job === 'string' && cursorOk) return value as KubernetesOutputPosition;
   } catch {
     // An empty or foreign position: follow from the start.
   }

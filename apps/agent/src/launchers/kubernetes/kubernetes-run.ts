@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { LaunchedRun, RunExit } from '../run-launcher';
 import { RUN_CONTAINER } from './job-manifest';
 import { LABELS } from './labels';
+import { LogLineFilter, sinceTimeOf, type LogCursor } from './log-cursor';
 import { apiErrorCode, apiErrorText, containerStarted, containerTermination, jobDeadlineExceeded, jobFinished, podStartFailure, podUnschedulable } from './pod-status';
 
 /** Options of {@link KubernetesRun}. */
@@ -14,8 +15,8 @@ export interface KubernetesRunOptions {
   jobName: string;
   /** Value of the `gantry.dev/run` label of the run's pod. */
   runLabel: string;
-  /** Log bytes already turned into events (adoption); they are skipped when the log is read again. */
-  startOffset: number;
+  /** Where the log lines already turned into events end (adoption); lines up to it are skipped. */
+  startCursor: LogCursor;
   /** How long a pod may stay unschedulable before the run fails, ms. */
   unschedulableTimeoutMs: number;
   /** How long after the container ended its log may take to end, ms. */
@@ -27,21 +28,24 @@ export interface KubernetesRunOptions {
 export interface KubernetesOutputPosition {
   namespace: string;
   job: string;
-  /** Bytes of the container log turned into events. */
-  offset: number;
+  /** The container log lines turned into events end here. */
+  cursor: LogCursor;
 }
 
 const RETRY_MS = 500;
+/** Longest wait for a deleted Job's pod or Job to be seen gone before the run is ended anyway, ms. */
+const STOP_OBSERVE_MS = 60_000;
+const NEWLINE = Buffer.from('\n');
 
 /**
  * Follows one run Job: watches its pod and the Job (`?watch=true`), follows
- * the container's log (`follow=true`) from a byte offset, and turns platform
+ * the container's log (`follow=true`, `timestamps=true`) from a cursor, and turns platform
  * states into the run's {@link RunExit}: image pull and container config
  * errors and a pod that stays unschedulable fail the run at once (the Job is
  * deleted), an OOM kill, a deadline (Job condition DeadlineExceeded) and a
  * pod deleted under the run become reasons. Output is delivered as whole
- * lines; a log stream that closes early is reopened and the delivered bytes
- * skipped.
+ * lines without their timestamps; a log stream that closes early is reopened
+ * from `sinceTime` and the lines already delivered are skipped.
  */
 export class KubernetesRun implements LaunchedRun {
   readonly handle: string;
@@ -55,9 +59,10 @@ export class KubernetesRun implements LaunchedRun {
   private readonly log: Logger;
   private podName: string | undefined;
   private pod: V1Pod | undefined;
-  /** Bytes of the log delivered to listeners (whole lines only). */
-  private delivered: number;
+  /** End of the log lines delivered to listeners. */
+  private cursor: LogCursor;
   private partial: Buffer = Buffer.alloc(0);
+  private filter: LogLineFilter | undefined;
   private following = false;
   private logEnded = false;
   private outcome: RunExit | undefined;
@@ -65,12 +70,13 @@ export class KubernetesRun implements LaunchedRun {
   private closed = false;
   private unschedulableTimer: NodeJS.Timeout | undefined;
   private finishing = false;
+  private logEndedListeners: (() => void)[] = [];
   private podDeleted = false;
 
   constructor(private readonly options: KubernetesRunOptions) {
     this.handle = `${options.namespace}/${options.jobName}`;
     this.details = { namespace: options.namespace, job: options.jobName };
-    this.delivered = options.startOffset;
+    this.cursor = options.startCursor;
     this.log = options.logger.child({ job: this.handle });
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
   }
@@ -87,13 +93,15 @@ export class KubernetesRun implements LaunchedRun {
   }
 
   outputPosition(): string {
-    const position: KubernetesOutputPosition = { namespace: this.options.namespace, job: this.options.jobName, offset: this.delivered };
+    const position: KubernetesOutputPosition = { namespace: this.options.namespace, job: this.options.jobName, cursor: this.cursor };
     return JSON.stringify(position);
   }
 
   /** Deletes the Job with `propagationPolicy: Foreground` (its pod goes first); `force` also sets `gracePeriodSeconds: 0`. */
   async stop(force: boolean): Promise<void> {
     this.stopping = true;
+    // Should the deletion never be observed (watch lost), the run still ends.
+    this.later(STOP_OBSERVE_MS, () => this.decide({ code: null, signal: 'SIGTERM' }));
     try {
       await this.options.batch.deleteNamespacedJob({
         name: this.options.jobName,
@@ -124,7 +132,7 @@ export class KubernetesRun implements LaunchedRun {
     for (const a of this.aborts) a.abort();
     this.aborts.clear();
     for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.clear();    for (const l of this.logEndedListeners.splice(0)) l();
   }
 
   private later(ms: number, fn: () => void): NodeJS.Timeout {
@@ -226,16 +234,13 @@ export class KubernetesRun implements LaunchedRun {
     if (this.finishing) return;
     this.finishing = true;
     if (this.following && !this.logEnded) {
+      // The log stream ends shortly after the container; wait for it, but not forever.
       await new Promise<void>((resolve) => {
-        const check = setInterval(() => {
-          if (this.logEnded || this.closed) done();
-        }, 20);
-        const timer = setTimeout(() => done(), this.options.logEndGraceMs);
-        const done = () => {
-          clearInterval(check);
+        const timer = setTimeout(resolve, this.options.logEndGraceMs);
+        this.logEndedListeners.push(() => {
           clearTimeout(timer);
           resolve();
-        };
+        });
       });
     }
     let exit = this.outcome!;
@@ -250,38 +255,39 @@ export class KubernetesRun implements LaunchedRun {
       }
     }
     if (this.closed) return;
-    if (this.partial.length > 0) this.deliver(this.partial);
+    // A last line without newline (the container's final unterminated output).
+    const last = this.partial.length > 0 ? this.filter?.accept(this.partial) : undefined;
+    if (last && last.length > 0) this.deliver(last);
     this.partial = Buffer.alloc(0);
     this.close();
     this.resolveExit(exit);
   }
 
   private deliver(chunk: Buffer): void {
-    this.delivered += chunk.length;
+    if (this.filter) this.cursor = this.filter.cursor;
     for (const l of this.listeners) l('stdout', chunk);
   }
 
-  /** Follows the container log from its start, skipping the bytes already delivered. */
+  /** Follows the container log from the cursor (`sinceTime`, then skipping lines already delivered). */
   private followLog(): void {
     if (this.following || this.logEnded || this.closed || !this.podName) return;
     this.following = true;
-    let seen = 0;
-    const skip = this.delivered;
+    const filter = new LogLineFilter(this.cursor);
+    this.filter = filter;
     this.partial = Buffer.alloc(0);
     const sink = new Writable({
       write: (chunk: Buffer, _encoding, callback) => {
-        let data = chunk;
-        if (seen < skip) {
-          const drop = Math.min(skip - seen, data.length);
-          seen += drop;
-          data = data.subarray(drop);
-        }
-        seen += data.length;
-        if (data.length > 0 && !this.closed) {
-          const all = this.partial.length > 0 ? Buffer.concat([this.partial, data]) : data;
-          const cut = all.lastIndexOf(0x0a) + 1;
-          this.partial = Buffer.from(all.subarray(cut));
-          if (cut > 0) this.deliver(all.subarray(0, cut));
+        if (!this.closed && this.filter === filter) {
+          const all = this.partial.length > 0 ? Buffer.concat([this.partial, chunk]) : chunk;
+          const out: Buffer[] = [];
+          let start = 0;
+          for (let nl = all.indexOf(0x0a); nl >= 0; nl = all.indexOf(0x0a, start)) {
+            const content = filter.accept(all.subarray(start, nl));
+            if (content) out.push(content, NEWLINE);
+            start = nl + 1;
+          }
+          this.partial = Buffer.from(all.subarray(start));
+          if (out.length > 0) this.deliver(Buffer.concat(out));
         }
         callback();
       },
@@ -289,7 +295,7 @@ export class KubernetesRun implements LaunchedRun {
     sink.on('finish', () => this.onLogEnd());
     sink.on('error', () => this.onLogEnd());
     new Log(this.options.kubeConfig)
-      .log(this.options.namespace, this.podName, RUN_CONTAINER, sink, { follow: true })
+      .log(this.options.namespace, this.podName, RUN_CONTAINER, sink, { follow: true, timestamps: true, ...(sinceTimeOf(this.cursor) && { sinceTime: sinceTimeOf(this.cursor) }) })
       .then((controller) => {
         if (this.closed) controller.abort();
         else this.aborts.add(controller);
@@ -307,6 +313,7 @@ export class KubernetesRun implements LaunchedRun {
     const ended = (this.pod && containerTermination(this.pod)) || this.outcome;
     if (ended) {
       this.logEnded = true;
+      for (const l of this.logEndedListeners.splice(0)) l();
       return;
     }
     // follow=true streams can close before the container ends (API server timeouts): read on from where we are.

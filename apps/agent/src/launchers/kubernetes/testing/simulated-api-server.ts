@@ -8,7 +8,8 @@
  *   with `labelSelector` / `fieldSelector=metadata.name=…`),
  *   `GET/DELETE …/jobs/{name}` (`propagationPolicy`, `gracePeriodSeconds`);
  * - `GET /api/v1/namespaces/{ns}/pods` (list and `?watch=true`);
- * - `GET /api/v1/namespaces/{ns}/pods/{name}/log` (`follow=true` streams).
+ * - `GET /api/v1/namespaces/{ns}/pods/{name}/log` (`follow=true` streams,
+ *   `timestamps=true` RFC3339Nano prefixes, `sinceTime`).
  *
  * A simulated Job controller, scheduler and kubelet stand behind it: each Job
  * gets one pod; it is scheduled only when its nodeSelector matches
@@ -16,7 +17,9 @@
  * registered in {@link SimulatedApiServer.images}; `envFrom` Secrets must be
  * in {@link SimulatedApiServer.secrets}; then the container's command runs as
  * a real local process (in the image's folder, with the container env) whose
- * stdout and stderr become the pod log. `limits.memory` is enforced on the
+ * stdout and stderr lines become the pod log, each stamped on arrival as the
+ * kubelet does (test controls rotate the log and cut follow streams short).
+ * `limits.memory` is enforced on the
  * process's resident set (OOMKilled), `activeDeadlineSeconds` fails the Job
  * with DeadlineExceeded, `ttlSecondsAfterFinished` deletes it. Anything else
  * is answered 404 and recorded in {@link SimulatedApiServer.unhandled}.
@@ -54,10 +57,23 @@ interface Watcher {
   res: ServerResponse;
 }
 
+/** One line of a container log: arrival time (RFC3339Nano, Go's trimmed form) and its bytes (with `\n`, except a final partial line). */
+interface LogLine {
+  ts: string;
+  data: Buffer;
+}
+
+interface LogFollower {
+  res: ServerResponse;
+  timestamps: boolean;
+}
+
 interface Container {
   process?: ChildProcess;
-  log: Buffer[];
-  logFollowers: Set<ServerResponse>;
+  log: LogLine[];
+  /** Lines before this index were rotated away: the log API no longer returns them. */
+  rotatedUpTo: number;
+  logFollowers: Set<LogFollower>;
   memoryTimer?: NodeJS.Timeout;
   killTimer?: NodeJS.Timeout;
 }
@@ -65,6 +81,21 @@ interface Container {
 /** Store key of a namespaced object. */
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
 const now = () => new Date();
+
+/** An RFC3339Nano timestamp like the kubelet's (Go trims trailing zeros of the fraction); millisecond resolution here, so lines often share one. */
+function logTimestamp(): string {
+  const iso = new Date().toISOString();
+  const fraction = iso.slice(20, 23).replace(/0+$/, '');
+  return `${iso.slice(0, 19)}${fraction ? `.${fraction}` : ''}Z`;
+}
+
+const formatLine = (line: LogLine, timestamps: boolean): Buffer => (timestamps ? Buffer.concat([Buffer.from(`${line.ts} `), line.data]) : line.data);
+
+/** Sortable form of an RFC3339(Nano) timestamp. */
+const sortKey = (ts: string) => {
+  const m = /^(.{19})(?:\.(\d+))?Z$/.exec(ts);
+  return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}` : ts;
+};
 
 /** Options of {@link startSimulatedApiServer}. */
 export interface SimulatedApiServerOptions {
@@ -129,7 +160,21 @@ export class SimulatedApiServer {
 
   /** Everything the pod's container wrote so far. */
   podLog(podName: string, namespace = 'default'): string {
-    return Buffer.concat(this.containers.get(key(namespace, podName))?.log ?? []).toString('utf8');
+    return Buffer.concat((this.containers.get(key(namespace, podName))?.log ?? []).map((l) => l.data)).toString('utf8');
+  }
+
+  /** Log rotation: every line written so far leaves what the log API returns (the kubelet keeps serving only the current file). */
+  rotateLog(podName: string, namespace = 'default'): void {
+    const c = this.containers.get(key(namespace, podName));
+    if (c) c.rotatedUpTo = c.log.length;
+  }
+
+  /** Ends every open `follow=true` log stream now, as an API server timeout or a proxy would. */
+  cutLogStreams(): void {
+    for (const c of this.containers.values()) {
+      for (const f of c.logFollowers) f.res.end();
+      c.logFollowers.clear();
+    }
   }
 
   /** Deletes a pod as `kubectl delete pod` would (default grace: SIGTERM, then SIGKILL). */
@@ -144,7 +189,7 @@ export class SimulatedApiServer {
       if (c.memoryTimer) clearInterval(c.memoryTimer);
       if (c.killTimer) clearTimeout(c.killTimer);
       if (c.process && c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
-      for (const r of c.logFollowers) r.end();
+      for (const f of c.logFollowers) f.res.end();
     }
     for (const w of this.watchers) w.res.end();
     this.server.closeAllConnections();
@@ -340,7 +385,7 @@ export class SimulatedApiServer {
     };
     const k = key(namespace, name);
     this.pods.set(k, pod);
-    this.containers.set(k, { log: [], logFollowers: new Set() });
+    this.containers.set(k, { log: [], rotatedUpTo: 0, logFollowers: new Set() });
     this.notify('pods', 'ADDED', pod);
     this.updateJob(job, { active: 1, startTime: now() });
     const deadline = job.spec?.activeDeadlineSeconds;
@@ -409,12 +454,23 @@ export class SimulatedApiServer {
     const child = spawn(file!, args, { cwd: image.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const state = this.containers.get(k)!;
     state.process = child;
-    const append = (chunk: Buffer) => {
-      state.log.push(chunk);
-      for (const r of state.logFollowers) r.write(chunk);
+    const pending = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
+    const writeLine = (data: Buffer) => {
+      const line: LogLine = { ts: logTimestamp(), data };
+      state.log.push(line);
+      for (const f of state.logFollowers) f.res.write(formatLine(line, f.timestamps));
     };
-    child.stdout.on('data', append);
-    child.stderr.on('data', append);
+    // The kubelet stamps and stores output line by line, stdout and stderr interleaved.
+    const append = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      let buf = Buffer.concat([pending[stream], chunk]);
+      for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a)) {
+        writeLine(Buffer.from(buf.subarray(0, nl + 1)));
+        buf = buf.subarray(nl + 1);
+      }
+      pending[stream] = Buffer.from(buf);
+    };
+    child.stdout.on('data', append('stdout'));
+    child.stderr.on('data', append('stderr'));
     let oom = false;
     const limit = parseQuantity(container.resources?.limits?.['memory']);
     if (limit !== undefined) {
@@ -430,14 +486,15 @@ export class SimulatedApiServer {
       pod.status!.phase = 'Running';
       this.setContainerState(pod, { running: { startedAt } });
     });
-    child.on('error', (error) => append(Buffer.from(`exec failed: ${error.message}\n`)));
+    child.on('error', (error) => writeLine(Buffer.from(`exec failed: ${error.message}\n`)));
     child.on('close', (code, signal) => {
       if (state.memoryTimer) clearInterval(state.memoryTimer);
       if (state.killTimer) clearTimeout(state.killTimer);
+      for (const stream of ['stdout', 'stderr'] as const) if (pending[stream].length > 0) writeLine(pending[stream]);
       const exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 1);
       const reason = oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
       if (this.pods.get(k) === pod) this.setContainerState(pod, { terminated: { exitCode, reason, startedAt, finishedAt: now() } }, exitCode === 0 ? 'Succeeded' : 'Failed');
-      for (const r of state.logFollowers) r.end();
+      for (const f of state.logFollowers) f.res.end();
       state.logFollowers.clear();
       if (exitCode === 0) this.finishJob(job, 'Complete', 'Completed', 'Reached expected number of succeeded pods');
       else this.finishJob(job, 'Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
@@ -463,7 +520,7 @@ export class SimulatedApiServer {
       if (!this.pods.has(k)) return;
       this.pods.delete(k);
       this.afterTermination.delete(k);
-      for (const r of state?.logFollowers ?? []) r.end();
+      for (const f of state?.logFollowers ?? []) f.res.end();
       this.notify('pods', 'DELETED', pod);
       gone?.();
     };
@@ -492,10 +549,16 @@ export class SimulatedApiServer {
     }
     const container = this.containers.get(k)!;
     res.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
-    for (const chunk of container.log) res.write(chunk);
+    const timestamps = q.get('timestamps') === 'true';
+    const since = q.get('sinceTime');
+    if (since !== null && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(since)) return this.status(res, 400, 'BadRequest', `sinceTime ${JSON.stringify(since)} is not RFC3339`);
+    for (const line of container.log.slice(container.rotatedUpTo)) {
+      if (since === null || sortKey(line.ts) >= sortKey(since)) res.write(formatLine(line, timestamps));
+    }
     if (q.get('follow') !== 'true' || state.terminated) return void res.end();
-    container.logFollowers.add(res);
-    res.on('close', () => container.logFollowers.delete(res));
+    const follower: LogFollower = { res, timestamps };
+    container.logFollowers.add(follower);
+    res.on('close', () => container.logFollowers.delete(follower));
   }
 }
 
