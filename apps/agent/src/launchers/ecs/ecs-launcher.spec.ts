@@ -409,7 +409,7 @@ describe('RunExecutor with the ECS launcher against moto (container output repla
     assert.equal(outcome, 'failure');
     const failure = events.at(-1);
     assert.equal(failure?.type, 'RUN_FAILURE');
-    assert.match(failure?.message ?? '', /^the container ran out of memory \(task memory 2048 MiB; raise ecs\.memory\): OutOfMemoryError: Container killed due to memory usage \(ECS task [0-9a-f-]+\); last stderr lines:\nloading 3,000,000 rows$/);
+    assert.match(failure?.message ?? '', /^the container ran out of memory \(task memory 2048 MiB; raise ecs\.memory\): OutOfMemoryError: Container killed due to memory usage \(ECS task [0-9a-f-]+\); last output lines:\nloading 3,000,000 rows$/);
   });
 
   test('a launch refused by ECS fails the run with the reason', async () => {
