@@ -271,6 +271,8 @@ export class RunExecutor {
     tail?.start();
     const positionOf = proc.outputPosition?.bind(proc);
     const onPosition = this.options.onOutputPosition;
+    // Recorded before any output too: the position names where the run lives (e.g. its Job's namespace), for adoption.
+    if (positionOf && onPosition && !adopted) onPosition(positionOf());
     proc.onOutput((stream, chunk) => {
       computeLog.push(stream, chunk);
       (stream === 'stdout' ? stdoutLines : stderrLines).push(chunk);

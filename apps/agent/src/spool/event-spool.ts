@@ -55,9 +55,9 @@ interface RunLog {
  * sent: events are buffered and written with one write and one fdatasync per
  * run file per flush, never per event. A run's output position (where a
  * launcher resumes its output after a restart, `{"position":…}` lines) is
- * written after the events it covers, in the same write. Acknowledged events leave memory; a
- * run's file is deleted once its terminal event is acknowledged (or its lease
- * was revoked). After a restart {@link load} brings back every unacknowledged
+ * written after the events it covers, in the same write. Acknowledged events
+ * leave memory; a run's file is deleted once its terminal event is
+ * acknowledged (or its lease was revoked). After a restart {@link load} brings back every unacknowledged
  * event. A torn last line (crash mid-write) is skipped.
  */
 export class EventSpool {

@@ -32,7 +32,7 @@ interface Setup {
   start(): Promise<RunningAgent>;
 }
 
-async function setup(scenario: string[]): Promise<Setup> {
+async function setup(scenario: string[], namespace?: string): Promise<Setup> {
   const p = await startScriptedControlPlane();
   const sim = await startSimulatedApiServer({ terminationGraceMs: 1000 });
   sim.images.set(IMAGE, { cwd: ROOT });
@@ -47,6 +47,7 @@ async function setup(scenario: string[]): Promise<Setup> {
       `command: ${JSON.stringify([process.execPath, '--import', 'tsx', CONTAINER_SCRIPT, ...scenario])}`,
       'kubernetes:',
       `  image: ${IMAGE}`,
+      ...(namespace ? [`  namespace: ${namespace}`] : []),
       'assets: [{ key: demo/a }, { key: demo/b }]',
       '',
     ].join('\n'),
@@ -75,18 +76,19 @@ const hasTerminal = (p: ScriptedControlPlane, runId: string) => p.eventsOf(runId
 
 describe('kubernetes launcher: agent restarts (simulated API server, scripted control-plane peer)', () => {
   test('simulated API server: a gracefully stopped agent leaves the Job running; the next agent adopts it (after a log rotation) and the run ends RUN_SUCCESS once', async () => {
-    const { p, sim, start } = await setup(['sleep', '3000']);
+    // The location's own namespace, not the agent's: the next agent finds the Job through the spooled position.
+    const { p, sim, start } = await setup(['sleep', '3000'], 'team-a');
     const first = await start();
     await p.waitFor('hello', () => p.connected);
     assign(p, 'adopt-graceful');
     await p.waitFor('working', () => p.eventsOf('adopt-graceful').some((e) => e.type === 'LOG' && e.message === 'working'), 30_000);
     await first.stop();
     assert.deepEqual(sim.deletes, [], 'stopping the agent deletes no Job');
-    assert.ok(sim.jobs.has(`default/${jobNameFor('adopt-graceful')}`), 'the Job keeps running');
+    assert.ok(sim.jobs.has(`team-a/${jobNameFor('adopt-graceful')}`), 'the Job keeps running in the location\'s namespace');
     assert.ok(!hasTerminal(p, 'adopt-graceful'), 'no terminal event from the stopping agent');
 
     // The kubelet rotated the log while no agent ran: resuming must not depend on byte offsets.
-    sim.rotateLog(sim.podOf(jobNameFor('adopt-graceful'))!.metadata!.name!);
+    sim.rotateLog(sim.podOf(jobNameFor('adopt-graceful'))!.metadata!.name!, 'team-a');
     const hellos = p.hellos.length;
     await start();
     await p.waitFor('terminal', () => hasTerminal(p, 'adopt-graceful'), 30_000);

@@ -308,9 +308,9 @@ describe('kubernetes launcher (simulated API server)', () => {
     });
     assert.equal(outcome, 'canceled');
     assert.equal(terminal(events).type, 'RUN_CANCELED');
-    assert.equal(s.deletes.length, 1);
-    assert.equal(s.deletes[0]!.propagationPolicy, 'Foreground');
-    assert.equal(s.deletes[0]!.gracePeriodSeconds, null, 'a graceful delete first');
+    assert.ok(s.deletes.length >= 1);
+    assert.ok(s.deletes.every((d) => d.propagationPolicy === 'Foreground' && d.name === s.deletes[0]!.name), 'every delete of the Job is Foreground');
+    assert.equal(s.deletes[0]!.gracePeriodSeconds, null, 'a graceful delete first (gracePeriodSeconds 0 only if the grace runs out)');
     await until('Job and pod gone', () => s.jobs.size === 0 && s.pods.size === 0);
   });
 });

@@ -132,7 +132,8 @@ export class KubernetesRun implements LaunchedRun {
     for (const a of this.aborts) a.abort();
     this.aborts.clear();
     for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();    for (const l of this.logEndedListeners.splice(0)) l();
+    this.timers.clear();
+    for (const l of this.logEndedListeners.splice(0)) l();
   }
 
   private later(ms: number, fn: () => void): NodeJS.Timeout {
