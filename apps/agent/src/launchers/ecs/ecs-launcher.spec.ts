@@ -56,6 +56,8 @@ function launcher(overrides: Partial<EcsLauncherOptions> = {}): EcsLauncher {
     organization: () => ORG,
     pollIntervalMs: 100,
     logSettleMs: 200,
+    // A run a failed test left behind stops polling soon after moto is gone, so the file still ends.
+    giveUpAfterMs: 5_000,
     clients: { ecs: moto.ecs, logs: moto.logs },
     ...overrides,
   });
@@ -308,6 +310,8 @@ describe('ECS launcher adoption against moto (output replayed into CloudWatch)',
     const errors: string[] = [];
     const ours = launcher({ onPollError: (e, runId) => errors.push(`${runId}: ${(e as Error).message}`) });
     assert.deepEqual(await ours.adopt(new Map([[req.runId, '']])), [], 'tagged gantry.organization=org-other');
+    await foreign.stop(false);
+    await foreign.exited;
     // A task started by hand with Gantry's tags but none of its overrides.
     const bare = await moto.ecs.send(
       new RunTaskCommand({
@@ -322,8 +326,6 @@ describe('ECS launcher adoption against moto (output replayed into CloudWatch)',
     assert.deepEqual(await ours.adopt(new Map([['run-bare', '']])), []);
     assert.equal(errors.length, 1);
     assert.match(errors[0] ?? '', /^run-bare: cannot adopt task \S+ of run run-bare: EcsLaunchError: task \S+ of run run-bare has no DAGSTER_PIPES_CONTEXT override$/);
-    await foreign.stop(false);
-    await foreign.exited;
     await standIn.stopAsEcs(bare.tasks?.[0]?.taskArn ?? '', 'cleanup');
   });
 });

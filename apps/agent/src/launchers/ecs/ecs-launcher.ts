@@ -456,7 +456,8 @@ class EcsRun implements LaunchedRun {
       let lastError: unknown = (await this.pollLogs()).error;
       let task: Task | undefined;
       try {
-        const answer = await this.o.ecs.send(new DescribeTasksCommand({ cluster: this.o.cluster, tasks: [this.o.taskArn] }));
+        // With tags, as every DescribeTasks here: moto 5.2 keeps include/exclude of tags in state shared across requests, so mixed calls race.
+        const answer = await this.o.ecs.send(new DescribeTasksCommand({ cluster: this.o.cluster, tasks: [this.o.taskArn], include: ['TAGS'] }));
         task = answer.tasks?.find((t) => t.taskArn === this.o.taskArn);
         missing = task ? 0 : missing + 1;
       } catch (error) {
