@@ -29,6 +29,39 @@ test('loadAgentConfig names every problem and never echoes the token', () => {
   );
 });
 
+test('GANTRY_AGENT_LAUNCHER=ecs reads the cluster, region and run defaults', () => {
+  const base = { GANTRY_CONTROL_PLANE_GRPC: 'cp:1', GANTRY_AGENT_TOKEN: 't' };
+  assert.equal(loadAgentConfig(base).launcher, 'process');
+  assert.equal(loadAgentConfig(base).ecs, undefined);
+  const c = loadAgentConfig({
+    ...base,
+    GANTRY_AGENT_LAUNCHER: 'ecs',
+    GANTRY_ECS_CLUSTER: 'runs',
+    AWS_REGION: 'eu-west-1',
+    GANTRY_ECS_RUN_DEFAULTS: '{"image":"flights:1","subnets":["subnet-a"],"assignPublicIp":true}',
+  });
+  assert.equal(c.launcher, 'ecs');
+  assert.deepEqual(c.ecs, { cluster: 'runs', region: 'eu-west-1', runDefaults: { image: 'flights:1', subnets: ['subnet-a'], assignPublicIp: true }, pollIntervalMs: 2000 });
+  assert.equal(loadAgentConfig({ ...base, GANTRY_AGENT_LAUNCHER: 'ecs', GANTRY_ECS_CLUSTER: 'runs', AWS_DEFAULT_REGION: 'us-east-2' }).ecs?.region, 'us-east-2');
+});
+
+test('bad ECS variables are each named', () => {
+  const base = { GANTRY_CONTROL_PLANE_GRPC: 'cp:1', GANTRY_AGENT_TOKEN: 't' };
+  assert.throws(
+    () => loadAgentConfig({ ...base, GANTRY_AGENT_LAUNCHER: 'ecs', GANTRY_ECS_RUN_DEFAULTS: '{"image":', GANTRY_ECS_POLL_INTERVAL_MS: '5' }),
+    (e: unknown) =>
+      e instanceof AgentConfigError &&
+      /GANTRY_ECS_CLUSTER is required/.test(e.message) &&
+      /AWS_REGION is required/.test(e.message) &&
+      /GANTRY_ECS_RUN_DEFAULTS is not valid JSON/.test(e.message) &&
+      /GANTRY_ECS_POLL_INTERVAL_MS must be an integer of at least 100/.test(e.message),
+  );
+  assert.throws(
+    () => loadAgentConfig({ ...base, GANTRY_AGENT_LAUNCHER: 'ecs', GANTRY_ECS_CLUSTER: 'runs', AWS_REGION: 'eu-west-1', GANTRY_ECS_RUN_DEFAULTS: '{"cpu":"lots","subnet":["a"]}' }),
+    (e: unknown) => e instanceof AgentConfigError && /GANTRY_ECS_RUN_DEFAULTS: cpu: .*; \(root\): Unrecognized key: "subnet"/.test(e.message),
+  );
+});
+
 test('loadAgentConfig selects the launcher and reads the Kubernetes defaults', () => {
   const base = { GANTRY_CONTROL_PLANE_GRPC: 'cp:1', GANTRY_AGENT_TOKEN: 't' };
   assert.equal(loadAgentConfig(base).launcher, 'process', 'process by default');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readEcsAgentConfig, type EcsAgentConfig } from './launchers/ecs/ecs-config';
 import { kubernetesRunSettingsSchema, type KubernetesRunSettings } from '@gantry/code-location';
 import { LAUNCHER_KINDS, type LauncherKind } from './launchers/run-launcher';
 
@@ -26,6 +27,8 @@ export interface AgentConfig {
   launcher: LauncherKind;
   /** Settings of the Kubernetes launcher (read whatever the launcher, validated always). */
   kubernetes: AgentKubernetesConfig;
+  /** Settings of the ECS launcher; present exactly when `launcher` is `ecs`. */
+  ecs?: EcsAgentConfig;
 }
 
 /** The Kubernetes launcher's part of {@link AgentConfig}. */
@@ -90,6 +93,7 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
       else problems.push(`GANTRY_K8S_RUN_DEFAULTS: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
     }
   }
+  const ecs = launcher === 'ecs' ? readEcsAgentConfig(env, problems) : undefined;
   if (problems.length > 0) throw new AgentConfigError(`invalid agent configuration: ${problems.join('; ')}`);
   return {
     controlPlaneAddress: address,
@@ -102,6 +106,7 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     logLevel,
     launcher,
     kubernetes: { namespace, runDefaults },
+    ...(ecs && { ecs }),
   };
 }
 

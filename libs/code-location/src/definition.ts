@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assetKeyToString, parseAssetKey } from '@gantry/domain';
-import { K8S_CONFIG_TAG, kubernetesRunSettingsSchema, type AssetCheckDefinition, type CodeLocationFile, type KubernetesRunSettings, type PartitionsDefinition } from './schema';
+import { K8S_CONFIG_TAG, kubernetesRunSettingsSchema, type AssetCheckDefinition, type CodeLocationFile, type EcsRunSettings, type KubernetesRunSettings, type PartitionsDefinition } from './schema';
 
 /** An asset as the control plane stores it: keys normalized to paths. */
 export interface AssetDefinition {
@@ -33,6 +33,8 @@ export interface CodeLocationDefinition {
   /** Kubernetes launcher settings of the location (absent when gantry.yaml has none). */
   kubernetes?: KubernetesRunSettings;
   assets: AssetDefinition[];
+  /** The `ecs:` section, when present (absent keeps the digest of older definitions unchanged). */
+  ecs?: EcsRunSettings;
 }
 
 /** Raised when a definition is internally inconsistent (duplicate keys, unknown deps, cycles). */
@@ -87,6 +89,7 @@ export function normalizeDefinition(file: CodeLocationFile, workingDirectory: st
     timeoutSeconds: file.timeoutSeconds,
     ...(file.kubernetes !== undefined && { kubernetes: file.kubernetes }),
     assets,
+    ...(file.ecs !== undefined && { ecs: file.ecs }),
   };
 }
 

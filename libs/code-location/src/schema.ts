@@ -86,6 +86,44 @@ export const assetDefinitionSchema = z.object({
 });
 
 /**
+ * How a run of the code location is launched as an Amazon ECS task (the `ecs`
+ * launcher, `GANTRY_AGENT_LAUNCHER=ecs`). Every field is optional here: the
+ * agent fills what is missing from `GANTRY_ECS_RUN_DEFAULTS` (a JSON object of
+ * this same shape) and refuses to launch when `image`, or `subnets` for
+ * `awsvpc`, is still missing. Field meanings follow the ECS API
+ * (RegisterTaskDefinition / RunTask):
+ * - `image`: container image (`repo:tag` or `repo@sha256:…`); `command` runs in it.
+ * - `cpu`: task CPU units (1024 = 1 vCPU); `memory`: task memory, MiB. On
+ *   Fargate the pair must be a supported combination (for example 256/512).
+ * - `taskRoleArn`: role the customer code runs as; `executionRoleArn`: role
+ *   ECS uses to pull the image and write logs (required on Fargate for awslogs).
+ * - `launchType`: `FARGATE` (default) or `EC2`; `networkMode`: `awsvpc`
+ *   (default, required on Fargate), `bridge` or `host` (EC2 only).
+ * - `subnets`, `securityGroups`, `assignPublicIp`: the awsvpc network configuration.
+ * - `logGroup`: CloudWatch Logs group of the awslogs driver (default
+ *   `/gantry/runs`); `logStreamPrefix`: its stream prefix (default `gantry`).
+ * - `platformVersion` (Fargate, default `LATEST`), `containerName` (default `run`).
+ */
+export const ecsRunSettingsSchema = z
+  .object({
+    image: z.string().min(1).optional(),
+    cpu: z.number().int().positive().optional(),
+    memory: z.number().int().positive().optional(),
+    taskRoleArn: z.string().min(1).optional(),
+    executionRoleArn: z.string().min(1).optional(),
+    launchType: z.enum(['FARGATE', 'EC2']).optional(),
+    networkMode: z.enum(['awsvpc', 'bridge', 'host']).optional(),
+    subnets: z.array(z.string().min(1)).optional(),
+    securityGroups: z.array(z.string().min(1)).optional(),
+    assignPublicIp: z.boolean().optional(),
+    logGroup: z.string().min(1).optional(),
+    logStreamPrefix: z.string().min(1).optional(),
+    platformVersion: z.string().min(1).optional(),
+    containerName: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'container names are letters, digits, - and _').optional(),
+  })
+  .strict();
+
+/**
  * A code location's `gantry.yaml`. `command` is run in `workingDirectory`
  * (relative to the yaml file) with the pipes environment added to `env`.
  */
@@ -101,9 +139,12 @@ export const codeLocationFileSchema = z.object({
   /** Settings of the Kubernetes launcher; ignored by the other launchers. */
   kubernetes: kubernetesRunSettingsSchema.optional(),
   assets: z.array(assetDefinitionSchema).min(1),
+  /** Settings of the ECS launcher; ignored by the other launchers. */
+  ecs: ecsRunSettingsSchema.optional(),
 });
 
 export type PartitionsDefinition = z.infer<typeof partitionsDefinitionSchema>;
 export type AssetCheckDefinition = z.infer<typeof assetCheckDefinitionSchema>;
+export type EcsRunSettings = z.infer<typeof ecsRunSettingsSchema>;
 export type KubernetesRunSettings = z.infer<typeof kubernetesRunSettingsSchema>;
 export type CodeLocationFile = z.infer<typeof codeLocationFileSchema>;
