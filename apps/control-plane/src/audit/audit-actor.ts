@@ -67,6 +67,12 @@ export function originOfHttpRequest(req: unknown): RequestOrigin {
   return { sourceIp: ip ? ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1') : null, userAgent: header(r.headers, 'user-agent') };
 }
 
+/** The origin of a GraphQL request: the Express request over HTTP, the upgrade request over graphql-ws. */
+export function originOfGraphqlContext(ctx: { req?: unknown; extra?: unknown }): RequestOrigin {
+  const extra = ctx.extra as { request?: unknown } | undefined;
+  return originOfHttpRequest(extra?.request ?? ctx.req);
+}
+
 /**
  * The origin of a gRPC call from its peer (`127.0.0.1:5678`, `[::1]:5678`,
  * or with grpc's `ipv4:`/`ipv6:` scheme prefix) and its `user-agent` metadata

@@ -6,19 +6,15 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { AuditEventInput } from '@gantry/db';
 import { DomainError } from '../api/errors/domain-error';
 import type { GraphqlContext } from '../api/graphql-context';
-import type { AuthContext, RequestOrigin } from '../auth/auth-context';
+import type { AuthContext } from '../auth/auth-context';
 import { authOf } from '../auth/auth.service';
 import { LOGGER } from '../logging/logger';
-import { auditWho, originOfHttpRequest } from './audit-actor';
+import { auditWho, originOfGraphqlContext } from './audit-actor';
 import { AuditLog } from './audit-log.service';
 import { runInAuditScope } from './audit-scope';
 import { redactSecrets } from './redact';
 
-/** The origin of a GraphQL request: the Express request over HTTP, the upgrade request over graphql-ws. */
-export function originOfGraphqlContext(ctx: GraphqlContext): RequestOrigin {
-  const extra = ctx.extra as { request?: unknown } | undefined;
-  return originOfHttpRequest(extra?.request ?? ctx.req);
-}
+export { originOfGraphqlContext } from './audit-actor';
 
 /** The stable code of a failure, for the audit event's metadata: the domain or GraphQL code, else INTERNAL. */
 export function failureCode(error: unknown): string {

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { hashToken, TOKEN_PREFIX } from '@gantry/domain';
 import { LOGGER } from '../logging/logger';
-import type { AuthContext, GrantScope } from './auth-context';
+import { AuthAudit } from '../audit/auth-audit';
+import type { AuthContext, GrantScope, RequestOrigin } from './auth-context';
 import { UnauthenticatedError } from './auth.errors';
 import { ApiTokensRepository, type ApiTokenRecord } from './api-tokens.repository';
 
@@ -24,18 +25,27 @@ export class ApiTokenAuthenticator {
 
   constructor(
     @Inject(ApiTokensRepository) private readonly tokens: ApiTokensRepository,
+    @Inject(AuthAudit) private readonly authAudit: AuthAudit,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ module: 'auth' });
   }
 
   /** The auth context of `credentials` (`Bearer gantry_api_…`). Errors: UnauthenticatedError when missing, unknown, expired or revoked. */
-  async authenticate(credentials: string | undefined): Promise<AuthContext> {
+  async authenticate(credentials: string | undefined, origin?: RequestOrigin): Promise<AuthContext> {
     const token = bearerToken(credentials);
-    if (!token) throw new UnauthenticatedError();
+    if (!token) {
+      void this.authAudit.tokenRejected({ reason: 'malformed', credential: 'api_token', origin: origin ?? null });
+      throw new UnauthenticatedError();
+    }
     const record = await this.tokens.findByHash(hashToken(token));
     const now = new Date();
-    if (!record || record.revokedAt || (record.expiresAt && record.expiresAt <= now)) throw new UnauthenticatedError();
+    if (!record || record.revokedAt || (record.expiresAt && record.expiresAt <= now)) {
+      // A stored token names its organization: its refusal goes to that audit log.
+      const reason = !record ? 'unknown' : record.revokedAt ? 'revoked' : 'expired';
+      void this.authAudit.tokenRejected({ reason, credential: 'api_token', orgId: record?.orgId ?? null, principalId: record?.id ?? null, origin: origin ?? null });
+      throw new UnauthenticatedError();
+    }
     this.recordUse(record.orgId, record.id, record.lastUsedAt, now);
     return { orgId: record.orgId, actor: { kind: 'api_token', id: record.id }, grants: [{ role: record.role, scope: tokenScope(record) }] };
   }

@@ -2,11 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { TOKEN_PREFIX } from '@gantry/domain';
 import { credentialsOf, organizationSlugOf, perRequest, type GraphqlContext } from '../api/graphql-context';
+import { originOfGraphqlContext } from '../audit/audit-actor';
+import { AuthAudit } from '../audit/auth-audit';
 import { LOGGER } from '../logging/logger';
 import { MembershipsRepository } from '../tenancy/memberships.repository';
 import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from './access-token-verifier';
 import { ApiTokenAuthenticator } from './api-token.authenticator';
-import type { Actor, AuthContext } from './auth-context';
+import type { Actor, AuthContext, RequestOrigin } from './auth-context';
 import { ForbiddenError, OrganizationRequiredError, UnauthenticatedError } from './auth.errors';
 
 /** A signed-in person (or service account) before an organization is chosen. */
@@ -21,6 +23,8 @@ const MAX_CACHED_USERS = 10_000;
 
 const resolved = new WeakMap<object, AuthContext>();
 const PRINCIPAL = Symbol('principal');
+/** Requests whose user was (re)signed in now: their organization records `auth.sign_in`. */
+const freshSignIns = new WeakMap<object, { created: boolean; acceptedInvitationIds: string[] }>();
 const ORG_AUTH = Symbol('org-auth');
 
 /**
@@ -43,6 +47,7 @@ export class AuthService {
     @Inject(ApiTokenAuthenticator) private readonly apiTokens: ApiTokenAuthenticator,
     @Inject(ACCESS_TOKEN_VERIFIER) private readonly verifier: AccessTokenVerifier | null,
     @Inject(MembershipsRepository) private readonly members: MembershipsRepository,
+    @Inject(AuthAudit) private readonly authAudit: AuthAudit,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ module: 'auth' });
@@ -54,8 +59,10 @@ export class AuthService {
       const { credentials } = credentialsOf(ctx);
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(credentials ?? '')?.[1];
       if (!bearer) throw new UnauthenticatedError();
-      if (bearer.startsWith(TOKEN_PREFIX.api)) return { kind: 'api_token', auth: await this.apiTokens.authenticate(credentials) };
-      return { kind: 'user', actor: await this.userOf(bearer) };
+      if (bearer.startsWith(TOKEN_PREFIX.api)) return { kind: 'api_token', auth: await this.apiTokens.authenticate(credentials, originOfGraphqlContext(ctx)) };
+      const { actor, fresh } = await this.userOf(bearer, originOfGraphqlContext(ctx));
+      if (fresh) freshSignIns.set(ctx, fresh);
+      return { kind: 'user', actor };
     });
   }
 
@@ -81,26 +88,37 @@ export class AuthService {
         if (slug === undefined) throw new OrganizationRequiredError();
         const org = await this.members.organizationBySlug(slug);
         const grants = org ? await this.members.userGrants(org.id, principal.actor.id) : null;
-        if (!org || !grants) throw notAMember(slug);
+        if (!org || !grants) {
+          if (org) void this.authAudit.tokenRejected({ reason: 'not_a_member', credential: 'oidc', orgId: org.id, principalId: principal.actor.id, label: principal.actor.email, origin: originOfGraphqlContext(ctx) });
+          throw notAMember(slug);
+        }
         auth = { orgId: org.id, actor: principal.actor, grants };
+        const fresh = freshSignIns.get(ctx);
+        if (fresh) {
+          freshSignIns.delete(ctx);
+          await this.authAudit.signIn({ orgId: org.id, user: principal.actor, origin: originOfGraphqlContext(ctx), ...fresh });
+        }
       }
       resolved.set(ctx, auth);
       return auth;
     });
   }
 
-  private async userOf(token: string): Promise<UserActor> {
+  /** The user of a verified access token; `fresh` when sign-in ran now (not from the cache). */
+  private async userOf(token: string, origin: RequestOrigin): Promise<{ actor: UserActor; fresh?: { created: boolean; acceptedInvitationIds: string[] } }> {
     if (!this.verifier) throw new UnauthenticatedError();
     let identity;
     try {
       identity = await this.verifier.verify(token);
     } catch (error) {
-      this.log.info({ reason: (error as Error).message }, 'access token refused');
+      const e = error as { message: string; reason?: string; detail?: string };
+      this.log.info({ reason: e.reason ?? e.message, detail: e.detail }, 'access token refused');
+      void this.authAudit.tokenRejected({ reason: e.reason === 'expired' ? 'expired' : 'invalid_signature', credential: 'oidc', origin });
       throw new UnauthenticatedError();
     }
     const key = `${identity.issuer}\n${identity.subject}`;
     const cached = this.users.get(key);
-    if (cached && Date.now() - cached.at < USER_CACHE_MS) return cached.actor;
+    if (cached && Date.now() - cached.at < USER_CACHE_MS) return { actor: cached.actor };
     const signIn = await this.members.signIn({
       issuer: identity.issuer,
       subject: identity.subject,
@@ -114,7 +132,7 @@ export class AuthService {
     const actor: UserActor = { kind: 'user', id: signIn.userId, subject: identity.subject, email: identity.email, name: identity.name };
     if (this.users.size >= MAX_CACHED_USERS) this.users.clear();
     this.users.set(key, { actor, at: Date.now() });
-    return actor;
+    return { actor, fresh: { created: signIn.created, acceptedInvitationIds: signIn.acceptedInvitationIds } };
   }
 }
 
