@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_PRICE_TABLE, parsePriceTable, type PriceTable } from './cost/price-table';
 
 /** Typed configuration of the agent process, read once at boot from the environment. */
 export interface AgentConfig {
@@ -17,6 +18,12 @@ export interface AgentConfig {
   maxConcurrentRuns: number;
   /** pino level (GANTRY_LOG_LEVEL, default `info`). */
   logLevel: string;
+  /**
+   * Prices of run resources per launcher (GANTRY_AGENT_PRICES, JSON:
+   * `{"process": {"vcpuHourUsd": 0.05, "gbHourUsd": 0.006}}`; launchers not
+   * named keep the default, AWS Fargate on-demand us-east-1; see cost/price-table.ts).
+   */
+  prices: PriceTable;
 }
 
 /** Raised when the environment does not describe a usable agent configuration. */
@@ -43,6 +50,13 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
   if (!Number.isInteger(maxConcurrentRuns) || maxConcurrentRuns < 1) problems.push('GANTRY_AGENT_MAX_RUNS must be a positive integer');
   const logLevel = env['GANTRY_LOG_LEVEL']?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`GANTRY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const pricesText = env['GANTRY_AGENT_PRICES']?.trim() ?? '';
+  let prices = DEFAULT_PRICE_TABLE;
+  if (pricesText !== '') {
+    const parsed = parsePriceTable(pricesText);
+    problems.push(...parsed.problems);
+    prices = parsed.table;
+  }
   if (problems.length > 0) throw new AgentConfigError(`invalid agent configuration: ${problems.join('; ')}`);
   return {
     controlPlaneAddress: address,
@@ -52,5 +66,6 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     codeLocationPaths: (env['GANTRY_CODE_LOCATIONS'] ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0),
     maxConcurrentRuns,
     logLevel,
+    prices,
   };
 }

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     codeLocationPaths: config.codeLocationPaths,
     maxConcurrentRuns: config.maxConcurrentRuns,
     logLevel: config.logLevel,
+    prices: config.prices,
   });
   await agent.start();
   let stopping = false;

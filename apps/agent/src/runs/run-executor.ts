@@ -6,6 +6,8 @@ import { assetKeyToString, parseAssetKey } from '@gantry/domain';
 import { isPipesMessageLine, PIPES_VERSION_FIELD, type PipesContextData } from '@gantry/pipes';
 import type { RunAssignment__Output } from '@gantry/proto';
 import { contextFromTraceparent, gantryTracer, traceparentOf } from '@gantry/telemetry';
+import { RunCostMeter } from '../cost/run-cost-meter';
+import type { PriceTable } from '../cost/price-table';
 import { launchProcess, type LaunchedProcess, type ProcessExit } from '../launchers/process-launcher';
 import { LineSplitter, type SplitLine } from '../pipes/line-splitter';
 import { MessageTail } from '../pipes/message-tail';
@@ -26,6 +28,8 @@ export interface RunExecutorOptions {
   maxMessageBytes: number;
   /** Time between SIGTERM and SIGKILL on cancel or timeout, ms (default 5000). */
   killGraceMs?: number;
+  /** Prices for the RUN_RESOURCE_USAGE event (default: Fargate us-east-1, cost/price-table.ts). */
+  prices?: PriceTable;
 }
 
 /** How a run ended, as the executor saw it. */
@@ -200,6 +204,7 @@ export class RunExecutor {
       return 'failure';
     }
     const proc = this.proc;
+    const costMeter = RunCostMeter.start(proc.pid, 'process', this.options.prices);
     // A stop requested while launching applies now.
     if (this.currentStop() === 'cancel') proc.signal('SIGTERM');
     if (this.currentStop() === 'revoke' || this.currentStop() === 'kill') proc.signal('SIGKILL');
@@ -218,13 +223,14 @@ export class RunExecutor {
     if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
     if (this.killTimer) clearTimeout(this.killTimer);
     if (this.currentStop() === 'kill') {
-      await tail.close();
+      await Promise.all([tail.close(), costMeter.discard()]);
       return 'killed';
     }
     await tail.drain();
     stdoutLines.end();
     stderrLines.end();
     computeLog.flushAll();
+    sequencer.emit(await costMeter.usageEvent());
     return this.finish(exit, bridge, stderrTail);
   }
 

@@ -23,7 +23,7 @@ export const COST_UNITS = {
   slot_ms: { maxPerRecord: 1e13, description: 'slot milliseconds' },
   /** Seconds (wall time, CPU time). At most ~115 days per record. */
   seconds: { maxPerRecord: 1e7, description: 'seconds' },
-  /** Memory integrated over time, gigabyte-seconds (GB = 10^9 bytes). */
+  /** Memory integrated over time, gigabyte-seconds (GB = 2^30 bytes). */
   gb_seconds: { maxPerRecord: 1e10, description: 'gigabyte-seconds' },
 } as const;
 

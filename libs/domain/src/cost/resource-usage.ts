@@ -15,7 +15,7 @@ export interface ResourceUsagePayload {
   cpuSeconds: number;
   /** Largest resident memory of the whole tree at one sample, bytes. */
   memoryPeakBytes: number;
-  /** Resident memory integrated over time, GB-seconds (GB = 10^9 bytes). */
+  /** Resident memory integrated over time, GB-seconds (GB = 2^30 bytes, as Fargate and Kubernetes count memory). */
   memoryGbSeconds: number;
   /** Number of samples the measurement is based on (0 for `reserved`). */
   samples: number;
