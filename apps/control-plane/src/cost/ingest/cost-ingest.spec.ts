@@ -173,11 +173,11 @@ describe('cost ingest', () => {
         agent.events([ev(id, 1, 'RUN_STARTED'), mat(id, 2, 'shop/orders', T0 + 5, { 'gantry/cost_usd': num(0.5) }), mat(id, 3, 'shop/items', T0 + 6, { 'gantry/cost_usd': num(0.125) })]);
       }),
     );
-    await eventually(async () => (await t.prisma.costRecord.count({ where: { orgId: s.org.orgId } })) === 40, 20_000, 'all records');
+    await eventually(async () => (await t.prisma.costRecord.count({ where: { orgId: s.org.orgId } })) === 40, 20_000);
     const alerts = await t.prisma.costAlert.findMany({ where: { orgId: s.org.orgId }, orderBy: [{ budgetId: 'asc' }, { thresholdPercent: 'asc' }] });
     assert.deepEqual(alerts.filter((a) => a.budgetId === budget.id).map((a) => [a.thresholdPercent, a.periodStart.toISOString().slice(0, 10)]), [[80, '2026-11-20'], [100, '2026-11-20']]);
     assert.equal(alerts.length, 4, 'orders: 80 and 100; retail (2.5 USD of 2): 80 and 100');
-    await eventually(() => hook.received.length >= 4, 10_000, 'webhook deliveries');
+    await eventually(() => Promise.resolve(hook.received.length >= 4), 10_000);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(hook.received.length, 4, 'each crossing is delivered once');
     const orders = hook.received.filter((h) => h.path === '/hooks/orders').map((h) => h.body as { text: string; blocks: unknown[] });
@@ -202,7 +202,7 @@ describe('cost ingest', () => {
       const runId = await s.run();
       s.agent.events([ev(runId, 1, 'RUN_STARTED'), mat(runId, 2, 'shop/orders', T0, { 'gantry/cost_usd': num(1) })]);
       await s.agent.next('acks');
-      await eventually(async () => (await t.prisma.costAlert.findMany({ where: { orgId: s.org.orgId, lastError: { not: null } } })).length === 2, 10_000, 'failed attempts recorded');
+      await eventually(async () => (await t.prisma.costAlert.findMany({ where: { orgId: s.org.orgId, lastError: { not: null } } })).length === 2, 10_000);
       const alerts = await t.prisma.costAlert.findMany({ where: { orgId: s.org.orgId } });
       assert.ok(alerts.every((a) => a.deliveredAt === null && a.lastError === 'webhook answered HTTP 500' && a.nextAttemptAt > new Date()));
       assert.deepEqual(alerts.map((a) => a.periodStart.toISOString().slice(0, 10)), ['2026-11-16', '2026-11-16'], 'ISO week starts on Monday');

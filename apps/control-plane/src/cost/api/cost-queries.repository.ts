@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TenantDb } from '../../database/tenant-db';
+import { CostDimension, CostGrain } from './models/cost-enums';
+
+/** A time window of whole UTC days: `from` inclusive, `to` exclusive (YYYY-MM-DD). */
+export interface CostWindow {
+  from: string;
+  to: string;
+}
+
+/** Raw bucket row. */
+export interface CostBucketRow {
+  key: string;
+  deployment: string | null;
+  period_start: string;
+  unit: string;
+  amount: string;
+  measured: string;
+  priced: string;
+  reported: string;
+  records: number;
+}
+
+/** Largest number of rows a breakdown returns. */
+export const MAX_BUCKETS = 10_000;
+
+const KEY: Record<CostDimension, { key: string; deployment: string; join: string }> = {
+  [CostDimension.ASSET]: { key: 'a.key', deployment: 'd.name', join: 'JOIN assets a ON a.id = r.asset_id' },
+  [CostDimension.GROUP]: { key: 'a.group_name', deployment: 'd.name', join: 'JOIN assets a ON a.id = r.asset_id' },
+  [CostDimension.CODE_LOCATION]: { key: 'cl.name', deployment: 'd.name', join: 'JOIN assets a ON a.id = r.asset_id JOIN code_locations cl ON cl.id = a.code_location_id' },
+  [CostDimension.DEPLOYMENT]: { key: 'd.name', deployment: 'NULL::text', join: '' },
+  [CostDimension.ORGANIZATION]: { key: 'o.slug', deployment: 'NULL::text', join: 'JOIN organizations o ON o.id = r.org_id' },
+};
+
+/**
+ * Read side of cost for the API. Totals over windows come from the daily
+ * rollups (maintained at ingest, never recomputed per query); per
+ * materialization and per partition views read the records of one asset
+ * through its indexes. Every query runs in TenantDb.raw (row-level security)
+ * and filters by organization.
+ */
+@Injectable()
+export class CostQueriesRepository {
+  constructor(@Inject(TenantDb) private readonly db: TenantDb) {}
+
+  /** Totals per key and bucket of `grain`, ordered by bucket then key; at most MAX_BUCKETS + 1 rows (the caller refuses more). */
+  breakdown(orgId: string, dimension: CostDimension, grain: CostGrain, w: CostWindow, unit: string, deploymentId: string | null, assetId: string | null): Promise<CostBucketRow[]> {
+    const k = KEY[dimension];
+    return this.db.raw(orgId, async (c) => {
+      const res = await c.query<CostBucketRow>(
+        `SELECT ${k.key} AS key, ${k.deployment} AS deployment, to_char(date_trunc($5, r.day), 'YYYY-MM-DD') AS period_start, r.unit,
+                sum(r.amount)::text AS amount, sum(r.measured_amount)::text AS measured, sum(r.priced_amount)::text AS priced,
+                sum(r.reported_amount)::text AS reported, sum(r.record_count)::int AS records
+         FROM cost_daily_rollups r JOIN deployments d ON d.id = r.deployment_id ${k.join}
+         WHERE r.org_id = $1 AND r.unit = $2 AND r.day >= $3::date AND r.day < $4::date
+           AND ($6::uuid IS NULL OR r.deployment_id = $6) AND ($7::uuid IS NULL OR r.asset_id = $7)
+         GROUP BY 1, 2, 3, 4 ORDER BY 3, 1, 2 LIMIT ${MAX_BUCKETS + 1}`,
+        [orgId, unit, w.from, w.to, grain.toLowerCase(), deploymentId, assetId],
+      );
+      return res.rows;
+    });
+  }
+
+  /** The `limit` assets with the largest total in `unit` over the window (ties by asset id). */
+  topAssets(orgId: string, w: CostWindow, unit: string, limit: number, deploymentId: string | null) {
+    return this.db.raw(orgId, async (c) => {
+      const res = await c.query<{ asset_key: string; deployment: string; group_name: string; amount: string }>(
+        `SELECT a.key AS asset_key, d.name AS deployment, a.group_name, t.amount::text AS amount
+         FROM (SELECT r.asset_id, sum(r.amount) AS amount FROM cost_daily_rollups r
+               WHERE r.org_id = $1 AND r.unit = $2 AND r.day >= $3::date AND r.day < $4::date AND ($6::uuid IS NULL OR r.deployment_id = $6)
+               GROUP BY r.asset_id ORDER BY amount DESC, r.asset_id LIMIT $5) t
+         JOIN assets a ON a.id = t.asset_id JOIN deployments d ON d.id = a.deployment_id
+         ORDER BY t.amount DESC, t.asset_id`,
+        [orgId, unit, w.from, w.to, limit, deploymentId],
+      );
+      return res.rows;
+    });
+  }
+
+  /** The newest `limit` materializations of an asset with their cost records summed per unit and source. */
+  perMaterialization(orgId: string, assetId: string, limit: number) {
+    return this.db.raw(orgId, async (c) => {
+      const res = await c.query<{ run_id: string; event_seq: number; partition_key: string | null; created_at: Date; unit: string | null; source: string | null; amount: string | null }>(
+        `WITH m AS (
+           SELECT id, run_id, event_seq, partition_key, created_at FROM materializations
+           WHERE org_id = $1 AND asset_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3)
+         SELECT m.run_id, m.event_seq, m.partition_key, m.created_at, c.unit, c.source::text AS source, sum(c.amount)::text AS amount
+         FROM m LEFT JOIN cost_records c ON c.org_id = $1 AND c.run_id = m.run_id AND c.asset_id = $2 AND c.materialization_seq = m.event_seq
+         GROUP BY m.id, m.run_id, m.event_seq, m.partition_key, m.created_at, c.unit, c.source
+         ORDER BY m.created_at DESC, m.id DESC, c.unit, c.source`,
+        [orgId, assetId, limit],
+      );
+      return res.rows;
+    });
+  }
+
+  /** Totals per partition and unit of an asset, optionally within a window. */
+  perPartition(orgId: string, assetId: string, w: CostWindow | null, unit: string | null) {
+    return this.db.raw(orgId, async (c) => {
+      const res = await c.query<{ partition_key: string | null; unit: string; amount: string; records: number }>(
+        `SELECT partition_key, unit, sum(amount)::text AS amount, count(*)::int AS records FROM cost_records
+         WHERE org_id = $1 AND asset_id = $2 AND ($3::date IS NULL OR occurred_at >= $3::date) AND ($4::date IS NULL OR occurred_at < $4::date)
+           AND ($5::text IS NULL OR unit = $5)
+         GROUP BY partition_key, unit ORDER BY partition_key NULLS FIRST, unit`,
+        [orgId, assetId, w?.from ?? null, w?.to ?? null, unit],
+      );
+      return res.rows;
+    });
+  }
+}
