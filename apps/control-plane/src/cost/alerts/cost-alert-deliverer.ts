@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { PrismaService } from '../../database/prisma.service';
 import { TenantDb } from '../../database/tenant-db';
@@ -128,7 +129,7 @@ export class CostAlertDeliverer implements OnApplicationBootstrap, OnModuleDestr
     }
   }
 
-  private async deliver(c: import('pg').PoolClient, a: ClaimedAlert): Promise<void> {
+  private async deliver(c: pg.PoolClient, a: ClaimedAlert): Promise<void> {
     const scopeLabel = a.scope === 'ASSET' ? `asset ${a.asset_key ?? '(deleted)'}` : a.scope === 'GROUP' ? `group ${a.group_name}` : `deployment ${a.deployment_name}`;
     const message: CostAlertMessage = {
       alertId: a.id,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantDb } from '../../database/tenant-db';
-import { CostDimension, CostGrain } from './models/cost-enums';
+import { CostDimension, type CostGrain } from './models/cost-enums';
 
 /** A time window of whole UTC days: `from` inclusive, `to` exclusive (YYYY-MM-DD). */
 export interface CostWindow {
@@ -20,6 +20,28 @@ export interface CostBucketRow {
   reported: string;
   records: number;
 }
+
+/** A row of {@link TOP_ASSETS_SQL}. */
+export interface TopAssetRow {
+  asset_key: string;
+  deployment: string;
+  group_name: string;
+  amount: string;
+}
+
+/**
+ * Top assets by total over a window, from the daily rollups: an index range
+ * scan of (org_id, unit, day) covering asset_id and amount, summed per asset.
+ * $1 org, $2 unit, $3 from (inclusive date), $4 to (exclusive date), $5 limit,
+ * $6 deployment id or NULL. Exported for bench/cost.bench.ts, which times it.
+ */
+export const TOP_ASSETS_SQL = `
+SELECT a.key AS asset_key, d.name AS deployment, a.group_name, t.amount::text AS amount
+FROM (SELECT r.asset_id, sum(r.amount) AS amount FROM cost_daily_rollups r
+      WHERE r.org_id = $1 AND r.unit = $2 AND r.day >= $3::date AND r.day < $4::date AND ($6::uuid IS NULL OR r.deployment_id = $6)
+      GROUP BY r.asset_id ORDER BY amount DESC, r.asset_id LIMIT $5) t
+JOIN assets a ON a.id = t.asset_id JOIN deployments d ON d.id = a.deployment_id
+ORDER BY t.amount DESC, t.asset_id`;
 
 /** Largest number of rows a breakdown returns. */
 export const MAX_BUCKETS = 10_000;
@@ -61,20 +83,9 @@ export class CostQueriesRepository {
     });
   }
 
-  /** The `limit` assets with the largest total in `unit` over the window (ties by asset id). */
+  /** The `limit` assets with the largest total in `unit` over the window (ties by asset id); the SQL is {@link TOP_ASSETS_SQL}. */
   topAssets(orgId: string, w: CostWindow, unit: string, limit: number, deploymentId: string | null) {
-    return this.db.raw(orgId, async (c) => {
-      const res = await c.query<{ asset_key: string; deployment: string; group_name: string; amount: string }>(
-        `SELECT a.key AS asset_key, d.name AS deployment, a.group_name, t.amount::text AS amount
-         FROM (SELECT r.asset_id, sum(r.amount) AS amount FROM cost_daily_rollups r
-               WHERE r.org_id = $1 AND r.unit = $2 AND r.day >= $3::date AND r.day < $4::date AND ($6::uuid IS NULL OR r.deployment_id = $6)
-               GROUP BY r.asset_id ORDER BY amount DESC, r.asset_id LIMIT $5) t
-         JOIN assets a ON a.id = t.asset_id JOIN deployments d ON d.id = a.deployment_id
-         ORDER BY t.amount DESC, t.asset_id`,
-        [orgId, unit, w.from, w.to, limit, deploymentId],
-      );
-      return res.rows;
-    });
+    return this.db.raw(orgId, async (c) => (await c.query<TopAssetRow>({ name: 'gantry_cost_top_assets', text: TOP_ASSETS_SQL, values: [orgId, unit, w.from, w.to, limit, deploymentId] })).rows);
   }
 
   /** The newest `limit` materializations of an asset with their cost records summed per unit and source. */

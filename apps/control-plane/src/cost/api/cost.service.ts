@@ -9,7 +9,7 @@ import { CostQueriesRepository, MAX_BUCKETS, type CostWindow } from './cost-quer
 import type { CreateCostBudgetInput } from './dto/create-cost-budget.input';
 import type { AssetCost, CostBucket, MaterializationCost, PartitionCost } from './models/cost-bucket.model';
 import type { CostAlert, CostBudget } from './models/cost-budget.model';
-import { CostBudgetScopeEnum, type CostDimension, CostGrain } from './models/cost-enums';
+import { CostBudgetScopeEnum, type CostDimension, type CostGrain } from './models/cost-enums';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Longest window a query may span, days (about ten years). */
