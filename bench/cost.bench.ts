@@ -9,7 +9,8 @@
  * into `cost_records` with its secondary indexes dropped, then rebuilt (as a
  * restore does). The rollups are then built from the records with the same
  * aggregation the ingest path applies incrementally (per asset × UTC day ×
- * unit) and vacuumed (autovacuum's job in production).
+ * unit, with running totals and per-asset totals) and vacuumed (autovacuum's
+ * job in production).
  *
  * Measured: TOP_ASSETS_SQL (what GraphQL `topCostAssets` runs) as TenantDb.raw
  * runs it — BEGIN, set_config('gantry.org_id'), the query, COMMIT — 100 times
@@ -69,17 +70,18 @@ const METRICS = [
   ['cpu_seconds', 'MEASURED', 'seconds'],
   ['wall_seconds', 'MEASURED', 'seconds'],
 ] as const;
-let seed = 12345;
-const rnd = () => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x80000000;
-};
-function* rows(): Generator<string> {
+/** Rows [first, end) as COPY text chunks; deterministic per stream. */
+function* rows(first: number, end: number): Generator<string> {
+  let seed = 12345 + first;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x80000000;
+  };
   const chunkRows = 20_000;
   let runId = randomUUID();
-  for (let start = 0; start < RECORDS; start += chunkRows) {
+  for (let start = first; start < end; start += chunkRows) {
     let chunk = '';
-    for (let i = start; i < Math.min(RECORDS, start + chunkRows); i++) {
+    for (let i = start; i < Math.min(end, start + chunkRows); i++) {
       if (i % 1000 === 0) runId = randomUUID();
       const u = rnd();
       const asset = assetIds[Math.floor(u * u * ASSETS)]!;
@@ -99,26 +101,46 @@ const SECONDARY = (
 ) as Array<{ indexname: string; indexdef: string }>;
 for (const i of SECONDARY) await q(`DROP INDEX ${pg.escapeIdentifier(i.indexname)}`);
 const loadStart = performance.now();
-await timed(`COPY of ${RECORDS} cost records`, async () => {
-  const copy = sql.query(
-    copyFrom('COPY cost_records (org_id, deployment_id, asset_id, run_id, event_seq, materialization_seq, partition_key, source, metric, unit, amount, occurred_at) FROM STDIN'),
-  );
-  await pipeline(Readable.from(rows()), copy);
-});
+const STREAMS = 2;
+await timed(`COPY of ${RECORDS} cost records (${STREAMS} streams)`, () =>
+  Promise.all(
+    Array.from({ length: STREAMS }, async (_, k) => {
+      const c = new pg.Client({ connectionString: db.postgres.url });
+      await c.connect();
+      const per = Math.ceil(RECORDS / STREAMS);
+      const copy = c.query(
+        copyFrom('COPY cost_records (org_id, deployment_id, asset_id, run_id, event_seq, materialization_seq, partition_key, source, metric, unit, amount, occurred_at) FROM STDIN'),
+      );
+      await pipeline(Readable.from(rows(k * per, Math.min(RECORDS, (k + 1) * per))), copy);
+      await c.end();
+    }),
+  ),
+);
 await q("SET maintenance_work_mem = '512MB'");
 await timed(`rebuilding ${SECONDARY.length} secondary indexes`, async () => {
   for (const i of SECONDARY) await q(i.indexdef);
 });
-await timed('rollups from the records (the incremental aggregation, in bulk)', () =>
-  q(`INSERT INTO cost_daily_rollups (org_id, deployment_id, asset_id, day, unit, amount, measured_amount, priced_amount, reported_amount, record_count)
-     SELECT org_id, deployment_id, asset_id, (occurred_at AT TIME ZONE 'UTC')::date, unit, sum(amount),
-            coalesce(sum(amount) FILTER (WHERE source = 'MEASURED'), 0), coalesce(sum(amount) FILTER (WHERE source = 'PRICED'), 0),
-            coalesce(sum(amount) FILTER (WHERE source = 'REPORTED'), 0), count(*)
-     FROM cost_records GROUP BY 1, 2, 3, 4, 5`),
-);
+await timed('rollups from the records (what the ingest maintains incrementally, built in bulk)', async () => {
+  await q(`CREATE TEMP TABLE daily AS
+     SELECT org_id, deployment_id, asset_id, (occurred_at AT TIME ZONE 'UTC')::date AS day, unit, sum(amount) AS amount,
+            coalesce(sum(amount) FILTER (WHERE source = 'MEASURED'), 0) AS measured, coalesce(sum(amount) FILTER (WHERE source = 'PRICED'), 0) AS priced,
+            coalesce(sum(amount) FILTER (WHERE source = 'REPORTED'), 0) AS reported, count(*)::int AS n
+     FROM cost_records GROUP BY 1, 2, 3, 4, 5`);
+  await q(`INSERT INTO cost_asset_totals (org_id, deployment_id, asset_id, unit, first_day, last_day, total)
+     SELECT org_id, deployment_id, asset_id, unit, min(day), max(day), sum(amount) FROM daily GROUP BY 1, 2, 3, 4`);
+  // Every day between an asset's first and last cost day gets a row; cum_amount is the running total.
+  await q(`INSERT INTO cost_daily_rollups (org_id, deployment_id, asset_id, day, unit, amount, measured_amount, priced_amount, reported_amount, record_count, cum_amount)
+     SELECT t.org_id, t.deployment_id, t.asset_id, g.day, t.unit, coalesce(d.amount, 0), coalesce(d.measured, 0), coalesce(d.priced, 0), coalesce(d.reported, 0),
+            coalesce(d.n, 0), sum(coalesce(d.amount, 0)) OVER (PARTITION BY t.asset_id, t.unit ORDER BY g.day)
+     FROM cost_asset_totals t
+     CROSS JOIN LATERAL (SELECT s::date AS day FROM generate_series(t.first_day::timestamp, t.last_day::timestamp, interval '1 day') AS s) g
+     LEFT JOIN daily d ON d.asset_id = t.asset_id AND d.unit = t.unit AND d.day = g.day`);
+  await q('DROP TABLE daily');
+});
 await timed('VACUUM ANALYZE', async () => {
   await q('VACUUM ANALYZE cost_records');
   await q('VACUUM ANALYZE cost_daily_rollups');
+  await q('VACUUM ANALYZE cost_asset_totals');
 });
 const loadSeconds = (performance.now() - loadStart) / 1000;
 const rollupRows = ((await q('SELECT count(*)::int AS n FROM cost_daily_rollups')) as Array<{ n: number }>)[0]!.n;
@@ -157,7 +179,7 @@ for (let i = 0; i < 3; i++) {
   viaRaw = await topViaRaw();
   rawSamples.push(performance.now() - t0);
 }
-const plan = (await q(`EXPLAIN (ANALYZE, BUFFERS) ${TOP_ASSETS_SQL.replace(/\$6::uuid IS NULL OR r\.deployment_id = \$6/, 'true')}`, [orgId, 'USD', from, to, 50])) as Array<{ 'QUERY PLAN': string }>;
+const plan = (await q(`EXPLAIN (ANALYZE, BUFFERS) ${TOP_ASSETS_SQL}`, [orgId, 'USD', from, to, 50, null])) as Array<{ 'QUERY PLAN': string }>;
 console.log(plan.map((r) => `bench:   ${r['QUERY PLAN']}`).join('\n'));
 const answer = (rows: Array<{ asset_key: string; amount: string }>) => JSON.stringify(rows.map((r) => [r.asset_key, r.amount]));
 if (answer(viaRollups) !== answer(viaRaw)) {

@@ -39,9 +39,24 @@ CREATE TABLE "cost_daily_rollups" (
     "priced_amount" DECIMAL(38,9) NOT NULL DEFAULT 0,
     "reported_amount" DECIMAL(38,9) NOT NULL DEFAULT 0,
     "record_count" INTEGER NOT NULL DEFAULT 0,
+    "cum_amount" DECIMAL(38,9) NOT NULL DEFAULT 0,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "cost_daily_rollups_pkey" PRIMARY KEY ("asset_id","day","unit")
+);
+
+-- CreateTable
+CREATE TABLE "cost_asset_totals" (
+    "org_id" UUID NOT NULL,
+    "deployment_id" UUID NOT NULL,
+    "asset_id" UUID NOT NULL,
+    "unit" TEXT NOT NULL,
+    "first_day" DATE NOT NULL,
+    "last_day" DATE NOT NULL,
+    "total" DECIMAL(38,9) NOT NULL,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "cost_asset_totals_pkey" PRIMARY KEY ("asset_id","unit")
 );
 
 -- CreateTable
@@ -96,7 +111,13 @@ CREATE UNIQUE INDEX "cost_records_run_id_event_seq_asset_id_metric_materializati
 CREATE INDEX "cost_daily_rollups_org_id_idx" ON "cost_daily_rollups"("org_id");
 
 -- CreateIndex
-CREATE INDEX "cost_daily_rollups_org_id_unit_day_asset_id_amount_idx" ON "cost_daily_rollups"("org_id", "unit", "day", "asset_id", "amount");
+CREATE INDEX "cost_daily_rollups_org_id_unit_day_asset_id_amount_cum_amount_idx" ON "cost_daily_rollups"("org_id", "unit", "day", "asset_id", "amount", "cum_amount");
+
+-- CreateIndex
+CREATE INDEX "cost_asset_totals_org_id_idx" ON "cost_asset_totals"("org_id");
+
+-- CreateIndex
+CREATE INDEX "cost_asset_totals_org_id_unit_idx" ON "cost_asset_totals"("org_id", "unit");
 
 -- CreateIndex
 CREATE INDEX "cost_budgets_org_id_idx" ON "cost_budgets"("org_id");
@@ -123,6 +144,9 @@ CREATE POLICY tenant_isolation ON "cost_records" USING (org_id = current_setting
 
 ALTER TABLE "cost_daily_rollups" ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON "cost_daily_rollups" USING (org_id = current_setting('gantry.org_id', true)::uuid) WITH CHECK (org_id = current_setting('gantry.org_id', true)::uuid);
+
+ALTER TABLE "cost_asset_totals" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON "cost_asset_totals" USING (org_id = current_setting('gantry.org_id', true)::uuid) WITH CHECK (org_id = current_setting('gantry.org_id', true)::uuid);
 
 ALTER TABLE "cost_budgets" ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON "cost_budgets" USING (org_id = current_setting('gantry.org_id', true)::uuid) WITH CHECK (org_id = current_setting('gantry.org_id', true)::uuid);

@@ -30,18 +30,25 @@ export interface TopAssetRow {
 }
 
 /**
- * Top assets by total over a window, from the daily rollups: an index range
- * scan of (org_id, unit, day) covering asset_id and amount, summed per asset.
- * $1 org, $2 unit, $3 from (inclusive date), $4 to (exclusive date), $5 limit,
- * $6 deployment id or NULL. Exported for bench/cost.bench.ts, which times it.
+ * Top assets by total over a window, from the running totals: per asset,
+ * cum(to - 1) - cum(from - 1), where a missing row means "before the asset's
+ * first day" (0) or "after its last day" (its total). Touches one
+ * cost_asset_totals row and at most two rollup rows per asset, whatever the
+ * window's length. $1 org, $2 unit, $3 from (inclusive date), $4 to
+ * (exclusive date), $5 limit, $6 deployment id or NULL. Exported for
+ * bench/cost.bench.ts, which times it.
  */
 export const TOP_ASSETS_SQL = `
-SELECT a.key AS asset_key, d.name AS deployment, a.group_name, t.amount::text AS amount
-FROM (SELECT r.asset_id, sum(r.amount) AS amount FROM cost_daily_rollups r
-      WHERE r.org_id = $1 AND r.unit = $2 AND r.day >= $3::date AND r.day < $4::date AND ($6::uuid IS NULL OR r.deployment_id = $6)
-      GROUP BY r.asset_id ORDER BY amount DESC, r.asset_id LIMIT $5) t
-JOIN assets a ON a.id = t.asset_id JOIN deployments d ON d.id = a.deployment_id
-ORDER BY t.amount DESC, t.asset_id`;
+SELECT a.key AS asset_key, d.name AS deployment, a.group_name, w.amount::text AS amount
+FROM (SELECT t.asset_id, coalesce(e.cum_amount, t.total) - coalesce(s.cum_amount, 0) AS amount
+      FROM cost_asset_totals t
+      LEFT JOIN cost_daily_rollups e ON e.org_id = $1 AND e.unit = $2 AND e.day = $4::date - 1 AND e.asset_id = t.asset_id
+      LEFT JOIN cost_daily_rollups s ON s.org_id = $1 AND s.unit = $2 AND s.day = $3::date - 1 AND s.asset_id = t.asset_id
+      WHERE t.org_id = $1 AND t.unit = $2 AND t.first_day < $4::date AND t.last_day >= $3::date AND ($6::uuid IS NULL OR t.deployment_id = $6)
+      ORDER BY amount DESC, t.asset_id LIMIT $5) w
+JOIN assets a ON a.id = w.asset_id JOIN deployments d ON d.id = a.deployment_id
+WHERE w.amount > 0
+ORDER BY w.amount DESC, w.asset_id`;
 
 /** Largest number of rows a breakdown returns. */
 export const MAX_BUCKETS = 10_000;
@@ -76,7 +83,7 @@ export class CostQueriesRepository {
          FROM cost_daily_rollups r JOIN deployments d ON d.id = r.deployment_id ${k.join}
          WHERE r.org_id = $1 AND r.unit = $2 AND r.day >= $3::date AND r.day < $4::date
            AND ($6::uuid IS NULL OR r.deployment_id = $6) AND ($7::uuid IS NULL OR r.asset_id = $7)
-         GROUP BY 1, 2, 3, 4 ORDER BY 3, 1, 2 LIMIT ${MAX_BUCKETS + 1}`,
+         GROUP BY 1, 2, 3, 4 HAVING sum(r.record_count) > 0 ORDER BY 3, 1, 2 LIMIT ${MAX_BUCKETS + 1}`,
         [orgId, unit, w.from, w.to, grain.toLowerCase(), deploymentId, assetId],
       );
       return res.rows;

@@ -150,6 +150,40 @@ describe('cost ingest', () => {
     s.agent.close();
   });
 
+  test('running totals stay exact under out-of-order, late and gapped days, and concurrent batches', async () => {
+    const s = await setup('running');
+    const other = await TestAgent.connect(t.address, s.token, { name: 'running-b', freeSlots: 50 });
+    const D = (d: number) => Date.UTC(2026, 9, d, 12);
+    // Days in this order: 10, 14 (gap), 3 (before the first), 12 (inside), 14 again, 30; from two agents at once.
+    const plan = [10, 14, 3, 12, 14, 30, 7, 21];
+    const runs: Array<{ id: string; agent: TestAgent }> = [];
+    for (let i = 0; i < plan.length; i++) {
+      const id = await queueRun(t.pool, { orgId: s.org.orgId, deploymentId: s.org.prodDeploymentId, codeLocationId: s.codeLocationId, assetKeys: ['shop/orders'] });
+      await eventually(async () => (await t.prisma.run.findUniqueOrThrow({ where: { id } })).agentId);
+      const holder = (await t.prisma.run.findUniqueOrThrow({ where: { id } })).agentId;
+      runs.push({ id, agent: holder === other.agentId ? other : s.agent });
+    }
+    runs.forEach(({ id, agent }, i) => agent.events([ev(id, 1, 'RUN_STARTED'), mat(id, 2, 'shop/orders', D(plan[i]!), { 'gantry/cost_usd': num(0.1 * (i + 1)) })]));
+    await eventually(async () => (await t.prisma.costRecord.count({ where: { orgId: s.org.orgId } })) === plan.length, 20_000);
+    const { rows } = await t.pool.query<{ day: string; amount: string; cum: string; expected: string; gap: number }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, amount::text AS amount, cum_amount::text AS cum,
+              (sum(amount) OVER (ORDER BY day))::text AS expected, (day - lag(day) OVER (ORDER BY day))::int AS gap
+       FROM cost_daily_rollups WHERE asset_id = $1 AND unit = 'USD' ORDER BY day`,
+      [s.assetIds.get('shop/orders')],
+    );
+    assert.equal(rows[0]!.day, '2026-10-03');
+    assert.equal(rows.at(-1)!.day, '2026-10-30');
+    assert.equal(rows.length, 28, 'a row for every day from the first to the last');
+    assert.ok(rows.every((r) => r.gap === null || r.gap === 1));
+    for (const r of rows) assert.equal(r.cum, r.expected, `cum on ${r.day}`);
+    const total = await t.prisma.costAssetTotal.findUniqueOrThrow({ where: { assetId_unit: { assetId: s.assetIds.get('shop/orders')!, unit: 'USD' } } });
+    assert.equal(total.total.toString(), '3.6');
+    assert.equal(total.firstDay.toISOString().slice(0, 10), '2026-10-03');
+    assert.equal(total.lastDay.toISOString().slice(0, 10), '2026-10-30');
+    other.close();
+    s.agent.close();
+  });
+
   test('budgets: 80 % and 100 % each alert once, to a real webhook, even under concurrent ingest', async () => {
     const s = await setup('budget-a');
     const second = await TestAgent.connect(t.address, s.token, { name: 'budget-b', freeSlots: 50 });
