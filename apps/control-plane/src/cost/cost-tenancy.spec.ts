@@ -16,7 +16,7 @@ import { TestAgent } from '../agents/testing/test-agent';
 import { loadControlPlaneConfig } from '../config/control-plane.config';
 import { startControlPlane, type RunningControlPlane } from '../server';
 
-const COST_TABLES = ['cost_records', 'cost_daily_rollups', 'cost_budgets', 'cost_alerts'];
+const COST_TABLES = ['cost_records', 'cost_daily_rollups', 'cost_asset_totals', 'cost_budgets', 'cost_alerts'];
 let db: TestDatabase;
 let owner: PrismaClient;
 let ownerPool: pg.Pool;
