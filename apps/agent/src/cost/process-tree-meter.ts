@@ -31,6 +31,8 @@ export interface ProcessTreeMeterOptions {
 /** Clock ticks per second of /proc times: USER_HZ, fixed at 100 in the Linux ABI. */
 const USER_HZ = 100;
 const GIB = 1024 ** 3;
+/** Every this many samples the meter scans all of /proc (see members_). */
+const FULL_SCAN_EVERY = 10;
 
 interface ProcStat {
   pid: number;
@@ -176,30 +178,64 @@ export class ProcessTreeMeter {
     this.samples += 1;
   }
 
-  private async sampleProc(): Promise<void> {
-    const entries = await readdir(this.procRoot);
-    const stats = await Promise.all(
-      entries.filter((e) => /^\d+$/.test(e)).map(async (e) => parseProcStat(await readFile(`${this.procRoot}/${e}/stat`, 'utf8').catch(() => ''))),
-    );
-    const all = new Map<number, ProcStat>();
-    for (const s of stats) if (s) all.set(s.pid, s);
-    // Members: the root's process group, descendants of the root or of a member, and members seen before that still live.
+  /** Reads `/proc/<pid>/stat`; undefined when the process is gone. */
+  private async stat(pid: number): Promise<ProcStat | undefined> {
+    return parseProcStat(await readFile(`${this.procRoot}/${pid}/stat`, 'utf8').catch(() => ''));
+  }
+
+  /**
+   * Current members. Every {@link FULL_SCAN_EVERY}th sample (and the first
+   * three) scans all of /proc: the root's process group, descendants by
+   * parent pid, and members seen before that still live (same start time).
+   * In between, only known members and their children
+   * (`/proc/<pid>/task/<pid>/children`) are read, so a sample costs in
+   * proportion to the tree, not to the machine.
+   */
+  private async members_(): Promise<Map<number, ProcStat>> {
     const next = new Map<number, ProcStat>();
-    for (const s of all.values()) {
-      const known = this.members.get(s.pid);
-      if (s.pid === this.rootPid || s.pgid === this.rootPid || (known && known.startTime === s.startTime)) next.set(s.pid, s);
-    }
-    const children = new Map<number, ProcStat[]>();
-    for (const s of all.values()) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
-    const queue = [...next.keys()];
-    while (queue.length > 0) {
-      for (const c of children.get(queue.pop()!) ?? []) {
-        if (!next.has(c.pid)) {
-          next.set(c.pid, c);
-          queue.push(c.pid);
+    const known = (s: ProcStat) => {
+      const k = this.members.get(s.pid);
+      return s.pid === this.rootPid || s.pgid === this.rootPid || (k !== undefined && k.startTime === s.startTime);
+    };
+    if (this.samples < 3 || this.samples % FULL_SCAN_EVERY === 0) {
+      const entries = await readdir(this.procRoot);
+      const all = new Map<number, ProcStat>();
+      for (const s of await Promise.all(entries.filter((e) => /^\d+$/.test(e)).map((e) => this.stat(Number(e))))) if (s) all.set(s.pid, s);
+      for (const s of all.values()) if (known(s)) next.set(s.pid, s);
+      const children = new Map<number, ProcStat[]>();
+      for (const s of all.values()) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
+      const queue = [...next.keys()];
+      while (queue.length > 0) {
+        for (const c of children.get(queue.pop()!) ?? []) {
+          if (!next.has(c.pid)) {
+            next.set(c.pid, c);
+            queue.push(c.pid);
+          }
         }
       }
+      return next;
     }
+    const queue = [...new Set([this.rootPid, ...this.members.keys()])];
+    const seen = new Set<number>();
+    while (queue.length > 0) {
+      const batch = queue.splice(0).filter((p) => !seen.has(p));
+      batch.forEach((p) => seen.add(p));
+      const stats = await Promise.all(batch.map((p) => this.stat(p)));
+      const kids = await Promise.all(
+        stats.map(async (s) => {
+          if (!s || !(known(s) || next.has(s.ppid))) return [];
+          next.set(s.pid, s);
+          const text = await readFile(`${this.procRoot}/${s.pid}/task/${s.pid}/children`, 'utf8').catch(() => '');
+          return text.split(' ').filter((x) => x.trim() !== '').map(Number);
+        }),
+      );
+      for (const k of kids.flat()) if (!seen.has(k)) queue.push(k);
+    }
+    return next;
+  }
+
+  private async sampleProc(): Promise<void> {
+    const next = await this.members_();
     // Members that ended: their time went to a live member parent's cutime, or is kept here.
     for (const [pid, last] of this.members) {
       if (next.has(pid)) continue;
