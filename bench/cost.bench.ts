@@ -74,7 +74,7 @@ const METRICS = [
 function* rows(first: number, end: number): Generator<string> {
   let seed = 12345 + first;
   const rnd = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
     return seed / 0x80000000;
   };
   const chunkRows = 20_000;

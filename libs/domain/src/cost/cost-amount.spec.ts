@@ -31,7 +31,7 @@ describe('splitExact', () => {
   test('never drifts: 10,000 random splits of random totals sum to the total', () => {
     let seed = 42;
     const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
       return seed % n;
     };
     for (let i = 0; i < 10_000; i++) {
