@@ -138,18 +138,20 @@ CREATE INDEX "cost_alerts_org_id_delivered_at_idx" ON "cost_alerts"("org_id", "d
 CREATE UNIQUE INDEX "cost_alerts_budget_id_period_start_threshold_percent_key" ON "cost_alerts"("budget_id", "period_start", "threshold_percent");
 
 -- Row-level security: a transaction sees and writes only the rows of the
--- organization in `gantry.org_id` (set per transaction by TenantDb).
+-- organization in `gantry.org_id` (set per transaction by TenantDb). An empty
+-- setting (a pooled connection after a transaction that set it) means no
+-- organization: no row (as main's 20261123130000_rls_unset_organization).
 ALTER TABLE "cost_records" ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON "cost_records" USING (org_id = current_setting('gantry.org_id', true)::uuid) WITH CHECK (org_id = current_setting('gantry.org_id', true)::uuid);
+CREATE POLICY tenant_isolation ON "cost_records" USING (org_id = NULLIF(current_setting('gantry.org_id', true), '')::uuid) WITH CHECK (org_id = NULLIF(current_setting('gantry.org_id', true), '')::uuid);
 
 ALTER TABLE "cost_daily_rollups" ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON "cost_daily_rollups" USING (org_id = current_setting('gantry.org_id', true)::uuid) WITH CHECK (org_id = current_setting('gantry.org_id', true)::uuid);
+CREATE POLICY tenant_isolation ON "cost_daily_rollups" USING (org_id = NULLIF(current_setting('gantry.org_id', true), '')::uuid) WITH CHECK (org_id = NULLIF(current_setting('gantry.org_id', true), '')::uuid);
 
 ALTER TABLE "cost_asset_totals" ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON "cost_asset_totals" USING (org_id = current_setting('gantry.org_id', true)::uuid) WITH CHECK (org_id = current_setting('gantry.org_id', true)::uuid);
+CREATE POLICY tenant_isolation ON "cost_asset_totals" USING (org_id = NULLIF(current_setting('gantry.org_id', true), '')::uuid) WITH CHECK (org_id = NULLIF(current_setting('gantry.org_id', true), '')::uuid);
 
 ALTER TABLE "cost_budgets" ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON "cost_budgets" USING (org_id = current_setting('gantry.org_id', true)::uuid) WITH CHECK (org_id = current_setting('gantry.org_id', true)::uuid);
+CREATE POLICY tenant_isolation ON "cost_budgets" USING (org_id = NULLIF(current_setting('gantry.org_id', true), '')::uuid) WITH CHECK (org_id = NULLIF(current_setting('gantry.org_id', true), '')::uuid);
 
 ALTER TABLE "cost_alerts" ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON "cost_alerts" USING (org_id = current_setting('gantry.org_id', true)::uuid) WITH CHECK (org_id = current_setting('gantry.org_id', true)::uuid);
+CREATE POLICY tenant_isolation ON "cost_alerts" USING (org_id = NULLIF(current_setting('gantry.org_id', true), '')::uuid) WITH CHECK (org_id = NULLIF(current_setting('gantry.org_id', true), '')::uuid);
