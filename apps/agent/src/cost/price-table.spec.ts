@@ -28,6 +28,12 @@ describe('price table', () => {
     assert.equal(c.prices.source, 'GANTRY_AGENT_PRICES');
   });
 
+  test('the flat form (Helm chart, ECS template) prices every launcher', () => {
+    const c = loadAgentConfig({ ...BASE, GANTRY_AGENT_PRICES: '{"vcpuHourUsd": 0.0404, "gbHourUsd": 0.0044}' });
+    for (const l of ['process', 'kubernetes', 'ecs']) assert.deepEqual(c.prices.launchers[l], { vcpuHourUsd: 0.0404, gbHourUsd: 0.0044 });
+    assert.throws(() => loadAgentConfig({ ...BASE, GANTRY_AGENT_PRICES: '{"vcpuHourUsd": "x", "gbHourUsd": 0.0044}' }), /GANTRY_AGENT_PRICES\.process\.vcpuHourUsd must be a number/);
+  });
+
   test('bad GANTRY_AGENT_PRICES: each problem is named', () => {
     const cases: Array<[string, RegExp]> = [
       ['{oops', /not valid JSON/],

@@ -38,9 +38,11 @@ export const DEFAULT_PRICE_TABLE: PriceTable = {
 const MAX_PRICE_USD = 100;
 
 /**
- * Parses `GANTRY_AGENT_PRICES`: a JSON object keyed by launcher, e.g.
- * `{"process": {"vcpuHourUsd": 0.05, "gbHourUsd": 0.006}}`. Launchers not
- * named keep the default (Fargate us-east-1). Returns the problems found (an
+ * Parses `GANTRY_AGENT_PRICES`: either one price pair for every launcher,
+ * `{"vcpuHourUsd": 0.05, "gbHourUsd": 0.006}` (the form the Helm chart and
+ * the ECS template pass), or an object keyed by launcher, e.g.
+ * `{"process": {"vcpuHourUsd": 0.05, "gbHourUsd": 0.006}}`, where launchers
+ * not named keep the default (Fargate us-east-1). Returns the problems found (an
  * empty list when valid) and the table. Each problem names the launcher and
  * field: unknown launcher, unknown field, missing field, non-numeric, negative
  * or absurd (> 100 USD) price, invalid JSON.
@@ -57,7 +59,10 @@ export function parsePriceTable(text: string): { table: PriceTable; problems: st
     return { table: DEFAULT_PRICE_TABLE, problems: ['GANTRY_AGENT_PRICES must be a JSON object keyed by launcher (process, kubernetes, ecs)'] };
   }
   const launchers: Record<string, LauncherPrices> = { ...DEFAULT_PRICE_TABLE.launchers };
-  for (const [launcher, prices] of Object.entries(value as Record<string, unknown>)) {
+  const top = value as Record<string, unknown>;
+  // The flat form (what the Helm chart and the ECS template pass): one price pair for every launcher.
+  const entries = 'vcpuHourUsd' in top || 'gbHourUsd' in top ? PRICED_LAUNCHERS.map((l) => [l, top] as const) : Object.entries(top);
+  for (const [launcher, prices] of entries) {
     const at = `GANTRY_AGENT_PRICES.${launcher}`;
     if (!(PRICED_LAUNCHERS as readonly string[]).includes(launcher)) {
       problems.push(`${at}: unknown launcher; expected one of ${PRICED_LAUNCHERS.join(', ')}`);
