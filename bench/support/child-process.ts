@@ -5,13 +5,16 @@ import { freePort } from '@gantry/db';
 
 const LOG_DIR = path.resolve(import.meta.dirname, '../../.gantry/bench-logs');
 
-/** A Gantry service started for a benchmark as its own process, output in `.gantry/bench-logs/<name>.log`. */
-export function startChildProcess(name: string, entry: string, env: Record<string, string>) {
+/**
+ * A Gantry service started for a benchmark as its own process, output in
+ * `.gantry/bench-logs/<name>.log`. `nodeArgs` go before the entry (default: the tsx loader).
+ */
+export function startChildProcess(name: string, entry: string, env: Record<string, string>, nodeArgs: string[] = ['--import', 'tsx']) {
   mkdirSync(LOG_DIR, { recursive: true });
   const log = createWriteStream(path.join(LOG_DIR, `${name}.log`));
   // BENCH_NODE_ARGS adds node flags to the services, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
   const extra = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...extra, ...nodeArgs, entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const exited = new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
@@ -20,6 +23,8 @@ export function startChildProcess(name: string, entry: string, env: Record<strin
   process.once('exit', killOnExit);
   void exited.then(() => process.off('exit', killOnExit));
   return {
+    /** Process id of the service (for /proc sampling). */
+    pid: child.pid!,
     /** Polls the URL until it answers 2xx; rejects after 60 s or when the process exits. */
     async waitHttp(url: string): Promise<void> {
       let dead = false;

@@ -4,6 +4,8 @@ import { loadCodeLocation, type CodeLocationDefinition } from '@gantry/code-loca
 import { DEFAULT_MAX_MESSAGE_BYTES } from '@gantry/pipes';
 import type { RunAssignment__Output } from '@gantry/proto';
 import type { PriceTable } from './cost/price-table';
+import { ProcessRunLauncher } from './launchers/process-launcher';
+import type { AdoptedRun, RunLauncher } from './launchers/run-launcher';
 import { EventSequencer } from './runs/event-sequencer';
 import { RunExecutor } from './runs/run-executor';
 import { EventSender } from './session/event-sender';
@@ -37,6 +39,8 @@ export interface AgentOptions {
   maxMessageBytes?: number;
   /** Prices of run resources per launcher (default: AWS Fargate on-demand us-east-1; see cost/price-table.ts). */
   prices?: PriceTable;
+  /** Starts the runs (default: a {@link ProcessRunLauncher}). */
+  launcher?: RunLauncher;
 }
 
 /** A started agent. */
@@ -57,15 +61,18 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * The agent: loads its code locations, keeps a session with the control plane,
- * runs assigned runs with the process launcher (at most `maxConcurrentRuns` at
- * once), spools every event to disk before sending it, and replays what was
- * not acknowledged after a reconnect or a restart.
+ * runs assigned runs with its launcher (at most `maxConcurrentRuns` at once),
+ * spools every event to disk before sending it, and replays what was not
+ * acknowledged after a reconnect or a restart. With a launcher whose runs
+ * outlive the agent (Kubernetes), a stopping agent leaves its runs running and
+ * a starting one adopts them, continuing their event numbering from the spool.
  */
 export class Agent implements RunningAgent {
   private readonly log: Logger;
   private readonly maxRuns: number;
   private readonly spool: EventSpool;
   private readonly sender: EventSender;
+  private readonly launcher: RunLauncher;
   private session: SessionClient | undefined;
   private locations: CodeLocationDefinition[] = [];
   private readonly executors = new Map<string, RunExecutor>();
@@ -76,10 +83,12 @@ export class Agent implements RunningAgent {
   private lastSlots: number | undefined;
   private fatalError: AgentFatalError | undefined;
   private fatalListeners: ((e: AgentFatalError) => void)[] = [];
+  private organizationId: string | undefined;
 
   constructor(private readonly options: AgentOptions) {
     this.log = pino({ level: options.logLevel ?? 'info', base: { service: 'gantry-agent', agent: options.name } });
     this.maxRuns = options.maxConcurrentRuns ?? 4;
+    this.launcher = options.launcher ?? new ProcessRunLauncher();
     this.spool = new EventSpool({ dir: path.join(options.stateDir, 'spool'), logger: this.log.child({ module: 'spool' }), onSpooled: () => this.sender.pump() });
     this.sender = new EventSender({ spool: this.spool, send: (events) => this.session?.send({ events: { events } }) ?? false });
   }
@@ -94,15 +103,21 @@ export class Agent implements RunningAgent {
     this.locations = await Promise.all(this.options.codeLocationPaths.map((p) => loadCodeLocation(p)));
     this.log.info({ locations: this.locations.map((l) => `${l.deployment}/${l.name}`) }, 'code locations loaded');
     const leftovers = await this.spool.load();
+    const unfinished = new Map(leftovers.filter((r) => !r.finished).map((r) => [r.runId, r.position ?? '']));
+    const adopted = await this.adoptRuns(unfinished);
     for (const run of leftovers) {
-      this.log.info({ runId: run.runId, unacked: run.unacked, finished: run.finished }, 'replaying spooled events of a previous agent process');
-      if (!run.finished) {
+      this.log.info({ runId: run.runId, unacked: run.unacked, finished: run.finished, adopted: adopted.has(run.runId) }, 'replaying spooled events of a previous agent process');
+      if (!run.finished && !adopted.has(run.runId)) {
         new EventSequencer(run.runId, run.lastSeq, (e) => this.spool.append(e)).emit({
           type: 'RUN_FAILURE',
-          message: 'the agent restarted while the run was executing; its process was lost',
+          message:
+            this.launcher.adopt === undefined
+              ? 'the agent restarted while the run was executing; its process was lost'
+              : `the agent restarted while the run was executing and could not find it again on the ${this.launcher.kind} platform`,
         });
       }
     }
+    for (const run of adopted.values()) this.follow(run);
     await this.spool.flush();
     this.session = new SessionClient(
       {
@@ -112,13 +127,14 @@ export class Agent implements RunningAgent {
         locations: () =>
           this.locations.map((def) => ({ deployment: def.deployment, name: def.name, definitionJson: JSON.stringify(def) })),
         hello: () => ({
-          agent: { name: this.options.name, version: AGENT_VERSION, launcher: 'process', deployments: this.options.deployments ?? [] },
+          agent: { name: this.options.name, version: AGENT_VERSION, launcher: this.launcher.kind, deployments: this.options.deployments ?? [] },
           freeSlots: this.freeSlots(),
           runningRunIds: this.heldRunIds(),
         }),
       },
       {
         onWelcome: (w) => {
+          this.organizationId = w.organizationId;
           this.lastSlots = this.freeSlots();
           this.sender.connect();
           if (this.heartbeat) clearInterval(this.heartbeat);
@@ -169,6 +185,11 @@ export class Agent implements RunningAgent {
     if (this.stopped) return;
     this.draining = true;
     this.announceSlots();
+    if (this.launcher.adopt !== undefined) {
+      // Runs outlive the agent on this platform: leave them running for the next agent instead of waiting or canceling.
+      this.log.info({ running: [...this.executors.keys()] }, 'stopping: leaving runs to the next agent');
+      for (const ex of this.executors.values()) ex.detach();
+    }
     this.log.info({ running: this.executors.size }, 'stopping: waiting for in-flight runs');
     const deadline = Date.now() + STOP_RUNS_TIMEOUT_MS;
     while (this.executors.size > 0 && Date.now() < deadline) await sleep(20);
@@ -235,9 +256,17 @@ export class Agent implements RunningAgent {
     const location = this.findLocation(a);
     if (!location) return refuse(`code location ${a.deployment}/${a.codeLocation} is not loaded by agent ${this.options.name}`);
     log.info({ codeLocation: location.name, assetKeys: a.assetKeys }, 'run assigned');
+    this.execute(a, location, sequencer);
+  }
+
+  private execute(a: RunAssignment__Output, location: CodeLocationDefinition, sequencer: EventSequencer, adopted?: AdoptedRun): void {
     const executor = new RunExecutor({
       assignment: a,
       location,
+      launcher: this.launcher,
+      ...(adopted && { adopted: adopted.run }),
+      ...(this.organizationId !== undefined && { organization: this.organizationId }),
+      onOutputPosition: (position) => this.spool.note(a.runId, position),
       sequencer,
       runsDir: path.join(this.options.stateDir, 'runs'),
       logger: this.log,
@@ -250,6 +279,54 @@ export class Agent implements RunningAgent {
       this.executors.delete(a.runId);
       if (!this.stopped) this.announceSlots();
     });
+  }
+
+  /** Asks the launcher for the runs it still has; a failure to list them is logged and adopts nothing. */
+  private async adoptRuns(unfinished: Map<string, string>): Promise<Map<string, AdoptedRun>> {
+    if (!this.launcher.adopt || unfinished.size === 0) return new Map();
+    try {
+      const runs = await this.launcher.adopt(unfinished);
+      return new Map(runs.filter((r) => unfinished.has(r.runId)).map((r) => [r.runId, r]));
+    } catch (error) {
+      this.log.error({ err: error }, 'could not look for runs of the previous agent process');
+      return new Map();
+    }
+  }
+
+  /**
+   * Follows a run adopted after a restart: its events continue after the
+   * highest seq the spool holds for it (the control plane stored at most
+   * that many), so numbering never collides.
+   */
+  private follow(run: AdoptedRun): void {
+    const log = this.log.child({ runId: run.runId });
+    const context = run.context;
+    const assignment: RunAssignment__Output = {
+      runId: run.runId,
+      deployment: run.deployment,
+      codeLocation: run.codeLocation,
+      codeLocationVersion: run.codeLocationVersion,
+      assetKeys: context.asset_keys ?? [],
+      partitionKey: context.partition_key ?? '',
+      partitionRangeStart: context.partition_key_range?.start ?? '',
+      partitionRangeEnd: context.partition_key_range?.end ?? '',
+      traceparent: typeof context.extras['traceparent'] === 'string' ? context.extras['traceparent'] : '',
+      leaseExpiresAtMs: 0,
+      tagsJson: '{}',
+      storedSeq: this.spool.lastSeqOf(run.runId),
+    };
+    // The location may have changed or gone since the launch; the platform still enforces the deadline it was launched with.
+    const location: CodeLocationDefinition = this.findLocation(assignment) ?? {
+      name: run.codeLocation,
+      deployment: run.deployment,
+      command: [],
+      workingDirectory: this.options.stateDir,
+      env: {},
+      timeoutSeconds: run.timeoutSeconds ?? 24 * 3600,
+      assets: [],
+    };
+    log.info({ handle: run.run.handle }, 'adopted a run of the previous agent process');
+    this.execute(assignment, location, new EventSequencer(run.runId, assignment.storedSeq, (e) => this.spool.append(e)), run);
   }
 }
 

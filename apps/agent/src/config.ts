@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_PRICE_TABLE, parsePriceTable, type PriceTable } from './cost/price-table';
+import { readEcsAgentConfig, type EcsAgentConfig } from './launchers/ecs/ecs-config';
+import { kubernetesRunSettingsSchema, type KubernetesRunSettings } from '@gantry/code-location';
+import { LAUNCHER_KINDS, type LauncherKind } from './launchers/run-launcher';
 
 /** Typed configuration of the agent process, read once at boot from the environment. */
 export interface AgentConfig {
@@ -14,6 +18,8 @@ export interface AgentConfig {
   stateDir: string;
   /** Paths of `gantry.yaml` files or their folders (GANTRY_CODE_LOCATIONS, comma-separated). */
   codeLocationPaths: string[];
+  /** Deployments served (GANTRY_AGENT_DEPLOYMENTS, comma-separated; empty: every deployment the token allows). */
+  deployments: string[];
   /** Runs executed at once (GANTRY_AGENT_MAX_RUNS, default 4). */
   maxConcurrentRuns: number;
   /** pino level (GANTRY_LOG_LEVEL, default `info`). */
@@ -24,7 +30,32 @@ export interface AgentConfig {
    * named keep the default, AWS Fargate on-demand us-east-1; see cost/price-table.ts).
    */
   prices: PriceTable;
+  /** How runs are started (GANTRY_AGENT_LAUNCHER: `process` | `kubernetes` | `ecs`, default `process`). */
+  launcher: LauncherKind;
+  /** Settings of the Kubernetes launcher (read whatever the launcher, validated always). */
+  kubernetes: AgentKubernetesConfig;
+  /** Settings of the ECS launcher; present exactly when `launcher` is `ecs`. */
+  ecs?: EcsAgentConfig;
 }
+
+/** The Kubernetes launcher's part of {@link AgentConfig}. */
+export interface AgentKubernetesConfig {
+  /**
+   * Namespace of run Jobs unless a location names one (GANTRY_K8S_NAMESPACE;
+   * default: the agent pod's own namespace from its service account mount,
+   * else `default`).
+   */
+  namespace: string;
+  /**
+   * Settings every run starts from, under the location's `kubernetes:` and
+   * the asset tag (GANTRY_K8S_RUN_DEFAULTS: a JSON object of the gantry.yaml
+   * `kubernetes:` fields, e.g. `{"serviceAccountName":"runs","ttlSecondsAfterFinished":3600}`).
+   */
+  runDefaults: KubernetesRunSettings;
+}
+
+/** Where a pod finds its own namespace (the service account volume Kubernetes mounts). */
+const POD_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
 /** Raised when the environment does not describe a usable agent configuration. */
 export class AgentConfigError extends Error {
@@ -57,6 +88,26 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     problems.push(...parsed.problems);
     prices = parsed.table;
   }
+  const launcher = (env['GANTRY_AGENT_LAUNCHER']?.trim() || 'process') as LauncherKind;
+  if (!LAUNCHER_KINDS.includes(launcher)) problems.push(`GANTRY_AGENT_LAUNCHER must be one of ${LAUNCHER_KINDS.join(', ')}, got ${JSON.stringify(launcher)}`);
+  const namespace = env['GANTRY_K8S_NAMESPACE']?.trim() || podNamespace() || 'default';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) problems.push(`GANTRY_K8S_NAMESPACE must be a DNS label (lower-case letters, digits, -), got ${JSON.stringify(namespace)}`);
+  let runDefaults: KubernetesRunSettings = {};
+  const defaultsText = env['GANTRY_K8S_RUN_DEFAULTS']?.trim();
+  if (defaultsText) {
+    let json: unknown;
+    try {
+      json = JSON.parse(defaultsText);
+    } catch (error) {
+      problems.push(`GANTRY_K8S_RUN_DEFAULTS is not JSON: ${(error as Error).message}`);
+    }
+    if (json !== undefined) {
+      const parsed = kubernetesRunSettingsSchema.safeParse(json);
+      if (parsed.success) runDefaults = parsed.data;
+      else problems.push(`GANTRY_K8S_RUN_DEFAULTS: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    }
+  }
+  const ecs = launcher === 'ecs' ? readEcsAgentConfig(env, problems) : undefined;
   if (problems.length > 0) throw new AgentConfigError(`invalid agent configuration: ${problems.join('; ')}`);
   return {
     controlPlaneAddress: address,
@@ -64,8 +115,20 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     name: env['GANTRY_AGENT_NAME']?.trim() || os.hostname(),
     stateDir: path.resolve(env['GANTRY_AGENT_STATE_DIR']?.trim() || '.gantry/agent'),
     codeLocationPaths: (env['GANTRY_CODE_LOCATIONS'] ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0),
+    deployments: (env['GANTRY_AGENT_DEPLOYMENTS'] ?? '').split(',').map((d) => d.trim()).filter((d) => d.length > 0),
     maxConcurrentRuns,
     logLevel,
     prices,
+    launcher,
+    kubernetes: { namespace, runDefaults },
+    ...(ecs && { ecs }),
   };
+}
+
+function podNamespace(): string | undefined {
+  try {
+    return readFileSync(POD_NAMESPACE_FILE, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -7,6 +7,7 @@ import { startTelemetry } from '@gantry/telemetry';
 import { pino } from 'pino';
 import { Agent } from './agent';
 import { loadAgentConfig } from './config';
+import { createRunLauncher } from './launchers/create-launcher';
 
 const telemetry = startTelemetry({ serviceName: 'gantry-agent' });
 const log = pino({ base: { service: 'gantry-agent' } });
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
     maxConcurrentRuns: config.maxConcurrentRuns,
     logLevel: config.logLevel,
     prices: config.prices,
+    deployments: config.deployments,
+    launcher: createRunLauncher(config, log),
   });
   await agent.start();
   let stopping = false;

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './commands/audit.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerTokenCommands } from './commands/tokens.command';
 import { registerUpCommand } from './commands/up.command';
@@ -7,6 +8,7 @@ import { registerUpCommand } from './commands/up.command';
 const program = new Command('gantry').description('Gantry: hybrid control plane for data orchestration').showHelpAfterError();
 registerDbCommands(program);
 registerTokenCommands(program);
+registerAuditCommands(program);
 registerUpCommand(program);
 
 try {

@@ -3,6 +3,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Logger } from 'pino';
+import { GraphqlWsGate } from './api/limits/graphql-ws-gate';
 import { CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from './config/control-plane.config';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
@@ -20,6 +21,8 @@ export const SCHEMA_FILE = path.resolve(import.meta.dirname, '../schema.graphql'
 @Module({})
 export class AppModule {
   static forRoot(config: ControlPlaneConfig, logger: Logger, feature: DynamicModule['imports'] = []): DynamicModule {
+    // Depth, cost, length and rate limits of graphql-ws operations (api/limits); HTTP gets them from a plugin.
+    const wsGate = new GraphqlWsGate(config.limits, config.httpSecurity.trustProxyHops);
     return {
       module: AppModule,
       global: true,
@@ -29,7 +32,7 @@ export class AppModule {
           driver: ApolloDriver,
           autoSchemaFile: true,
           sortSchema: true,
-          subscriptions: { 'graphql-ws': true },
+          subscriptions: { 'graphql-ws': wsGate.serverOptions() },
           playground: false,
           introspection: true,
           context: ({ req, extra, connectionParams }: { req?: unknown; extra?: unknown; connectionParams?: unknown }) => ({ req, extra, connectionParams }),
@@ -40,9 +43,10 @@ export class AppModule {
       providers: [
         { provide: CONTROL_PLANE_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        { provide: GraphqlWsGate, useValue: wsGate },
         MetaResolver,
       ],
-      exports: [CONTROL_PLANE_CONFIG, LOGGER],
+      exports: [CONTROL_PLANE_CONFIG, LOGGER, GraphqlWsGate],
     };
   }
 }

@@ -3,11 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { organizationPathMiddleware } from './api/organization-path.middleware';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { DevIssuer } from './auth/dev-issuer/dev-issuer';
+import { OidcIssuerRef } from './auth/oidc/oidc-access-token-verifier';
 import { type ControlPlaneConfig } from './config/control-plane.config';
 import { createLogger } from './logging/logger';
 import { PgListener } from './database/pg-listener';
+import { applyHttpSecurity } from './security/http-security';
 
 /** A started control plane. */
 export interface RunningControlPlane {
@@ -16,6 +20,13 @@ export interface RunningControlPlane {
   httpUrl: string;
   /** `host:port` of the gRPC AgentService. */
   grpcAddress: string;
+  /**
+   * The OIDC issuer whose access tokens the API trusts: GANTRY_OIDC_ISSUER, or
+   * the built-in development issuer's `${httpUrl}/realms/gantry` when unset.
+   */
+  oidcIssuer: string;
+  /** The built-in development issuer, served when GANTRY_OIDC_ISSUER is unset (never in production). */
+  devIssuer?: DevIssuer;
   logger: Logger;
   /** Graceful stop: refuses new work, lets in-flight streams finish up to the grace period. */
   close(): Promise<void>;
@@ -41,11 +52,15 @@ export interface ServerHooks {
 
 /**
  * Boots the NestJS app (GraphQL over HTTP and graphql-ws, health) and the gRPC
- * AgentService on the configured ports. Errors: rejects when a port is taken or
- * the database cannot be reached for LISTEN.
+ * AgentService on the configured ports. Without GANTRY_OIDC_ISSUER it also
+ * serves the built-in development OIDC issuer under `/realms/gantry`.
+ * Errors: rejects when a port is taken, the database cannot be reached for
+ * LISTEN, or the development issuer is needed with NODE_ENV=production
+ * (DevIssuerInProductionError).
  */
 export async function startControlPlane(config: ControlPlaneConfig, options: { logger?: Logger } = {}): Promise<RunningControlPlane> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const devIssuer = config.oidcIssuer ? undefined : await DevIssuer.create({ nodeEnv: config.nodeEnv, audience: config.oidcAudience, logger });
   const { featureModules, startGrpc } = await import('./features');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, featureModules), {
     logger: nestLogger(logger),
@@ -54,7 +69,10 @@ export async function startControlPlane(config: ControlPlaneConfig, options: { l
   let httpPort: number;
   let grpcPort: number;
   try {
-    app.useBodyParser('json', { limit: config.maxRequestBytes });
+    // The development issuer answers first: its sign-in pages and keycloak-js's iframe probes set their own headers.
+    if (devIssuer) app.use(devIssuer.middleware);
+    applyHttpSecurity(app, config);
+    app.use(organizationPathMiddleware);
     await app.get(PgListener).start();
     await app.listen(config.httpPort, config.bindHost);
     httpPort = (app.getHttpServer().address() as AddressInfo).port;
@@ -66,11 +84,16 @@ export async function startControlPlane(config: ControlPlaneConfig, options: { l
   }
   const httpUrl = `http://${config.bindHost}:${httpPort}`;
   const grpcAddress = `${config.bindHost}:${grpcPort}`;
-  logger.info({ httpUrl, grpcAddress }, 'control plane started');
+  devIssuer?.setBaseUrl(httpUrl);
+  const oidcIssuer = config.oidcIssuer ?? devIssuer?.issuer ?? '';
+  app.get(OidcIssuerRef).current = oidcIssuer;
+  logger.info({ httpUrl, grpcAddress, oidcIssuer, devIssuer: devIssuer !== undefined }, 'control plane started');
   return {
     app,
     httpUrl,
     grpcAddress,
+    oidcIssuer,
+    devIssuer,
     logger,
     close: async () => {
       await app.close();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { assetKeyToString, parseAssetKey } from '@gantry/domain';
-import type { CodeLocationFile, AssetCheckDefinition, PartitionsDefinition } from './schema';
+import { K8S_CONFIG_TAG, kubernetesRunSettingsSchema, type AssetCheckDefinition, type CodeLocationFile, type EcsRunSettings, type KubernetesRunSettings, type PartitionsDefinition } from './schema';
 
 /** An asset as the control plane stores it: keys normalized to paths. */
 export interface AssetDefinition {
@@ -30,7 +30,11 @@ export interface CodeLocationDefinition {
   workingDirectory: string;
   env: Record<string, string>;
   timeoutSeconds: number;
+  /** Kubernetes launcher settings of the location (absent when gantry.yaml has none). */
+  kubernetes?: KubernetesRunSettings;
   assets: AssetDefinition[];
+  /** The `ecs:` section, when present (absent keeps the digest of older definitions unchanged). */
+  ecs?: EcsRunSettings;
 }
 
 /** Raised when a definition is internally inconsistent (duplicate keys, unknown deps, cycles). */
@@ -71,6 +75,10 @@ export function normalizeDefinition(file: CodeLocationFile, workingDirectory: st
     }
   }
   assertAcyclic(assets);
+  for (const a of assets) {
+    const tag = a.tags[K8S_CONFIG_TAG];
+    if (tag !== undefined) parseKubernetesSettingsTag(tag, `asset ${a.key} of code location ${file.name}`);
+  }
   return {
     name: file.name,
     deployment: file.deployment,
@@ -79,8 +87,30 @@ export function normalizeDefinition(file: CodeLocationFile, workingDirectory: st
     workingDirectory,
     env: file.env,
     timeoutSeconds: file.timeoutSeconds,
+    ...(file.kubernetes !== undefined && { kubernetes: file.kubernetes }),
     assets,
+    ...(file.ecs !== undefined && { ecs: file.ecs }),
   };
+}
+
+/**
+ * Parses an asset's `gantry/k8s-config` tag: JSON of {@link KubernetesRunSettings}.
+ * `where` names the asset in errors. Errors: InvalidCodeLocationError when
+ * the value is not JSON or has unknown or mistyped fields.
+ */
+export function parseKubernetesSettingsTag(value: string, where: string): KubernetesRunSettings {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch (error) {
+    throw new InvalidCodeLocationError(`${where}: tag ${K8S_CONFIG_TAG} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = kubernetesRunSettingsSchema.safeParse(json);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new InvalidCodeLocationError(`${where}: tag ${K8S_CONFIG_TAG}: ${details}`);
+  }
+  return parsed.data;
 }
 
 function assertAcyclic(assets: AssetDefinition[]): void {

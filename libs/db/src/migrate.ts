@@ -11,7 +11,9 @@ export interface MigrateOptions {
   schemaPath?: string;
   /**
    * Runtime role to grant exactly what the service needs: data access on the
-   * tenant tables, INSERT/SELECT only on the append-only `run_events`, nothing on
+   * tenant tables, INSERT/SELECT only on the append-only `run_events` and
+   * `audit_events` (audit retention deletes through the owner's SECURITY DEFINER
+   * function `gantry_audit_apply_retention`), nothing on
    * `_prisma_migrations`, no DDL. Created (LOGIN, NOBYPASSRLS) when missing.
    */
   appRole?: string;
@@ -62,7 +64,7 @@ export async function resetDatabase(options: MigrateOptions): Promise<MigrateRes
 }
 
 /** Tables the runtime may only append to and read. */
-const APPEND_ONLY_TABLES = ['run_events'];
+const APPEND_ONLY_TABLES = ['run_events', 'audit_events'];
 
 async function grantAppRole(databaseUrl: string, role: string, log: (l: string) => void): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -87,6 +89,8 @@ async function grantAppRole(databaseUrl: string, role: string, log: (l: string) 
     }
     await client.query(`REVOKE ALL ON _prisma_migrations FROM ${r}`);
     await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
+    // The SECURITY DEFINER lookups that cross tenants (token by hash, sign-in, lease reaper).
+    await client.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${r}`);
     await client.query('COMMIT');
     log(`Granted role ${role} data access on ${rows.length} table(s) (append-only on ${APPEND_ONLY_TABLES.join(', ')}).`);
   } catch (error) {

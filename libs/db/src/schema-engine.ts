@@ -68,7 +68,7 @@ export async function openSchemaEngine(options: SchemaEngineOptions): Promise<Op
   const schemaText = await readFile(schemaPath, 'utf8');
   // We own the pool so close() can end it: the engine does not release connections when freed.
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
-  const factory = new PrismaPg(pool);
+  const factory = wholeScriptFactory(new PrismaPg(pool), pool);
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const log = options.onLog ?? (() => undefined);
   const engine = await bg.SchemaEngine.new({ datamodels: [[schemaPath, schemaText]] }, (line: string) => log(line), adapter);
@@ -83,6 +83,28 @@ export async function openSchemaEngine(options: SchemaEngineOptions): Promise<Op
       await pool.end();
     },
   };
+}
+
+/**
+ * The pg adapter's `executeScript` splits a migration on every ";", which breaks
+ * PL/pgSQL bodies (DO blocks, functions). PostgreSQL runs a multi-statement
+ * script as one simple query, so we hand it the script whole.
+ */
+function wholeScriptFactory(factory: PrismaPg, pool: pg.Pool): PrismaPg {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const withErrors = adapter as unknown as { onError(error: unknown): never };
+    adapter.executeScript = async (script: string) => {
+      try {
+        await pool.query(script);
+      } catch (error) {
+        withErrors.onError(error);
+      }
+    };
+    return adapter;
+  };
+  return factory;
 }
 
 /** Reads `prisma/migrations/<stamp>_<name>/migration.sql` folders, sorted by name. */

@@ -1,9 +1,12 @@
-import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { createRequire } from 'node:module';
+import { context, propagation, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+
+const require = createRequire(import.meta.url);
 
 /** Options of {@link startTelemetry}. */
 export interface TelemetryOptions {
@@ -27,27 +30,37 @@ export interface Telemetry {
 let started: Telemetry | undefined;
 
 /**
- * Starts the OpenTelemetry Node SDK once per process with the W3C trace-context
- * propagator. Later calls return the first instance (one SDK per process).
+ * Starts OpenTelemetry tracing once per process: a Node tracer provider (async
+ * context through AsyncLocalStorage) with the W3C trace-context propagator and
+ * the resource attributes NodeSDK would detect (env, process, host). Later calls
+ * return the first instance. Only traces are set up: `@opentelemetry/sdk-node`
+ * (which also loads the metrics and logs SDKs and every exporter, ~70 MB of
+ * resident memory) is not used, and the OTLP exporter is loaded only when an
+ * endpoint is configured.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (started) return started;
   const processors: SpanProcessor[] = [];
   if (options.exporter) processors.push(new SimpleSpanProcessor(options.exporter));
   const endpoint = options.otlpEndpoint ?? process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-  if (endpoint) processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })));
-  const sdk = new NodeSDK({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
-    spanProcessors: processors,
-    textMapPropagator: new W3CTraceContextPropagator(),
-    instrumentations: [],
-  });
-  sdk.start();
+  if (endpoint) {
+    const { OTLPTraceExporter: Exporter } = require('@opentelemetry/exporter-trace-otlp-http') as { OTLPTraceExporter: typeof OTLPTraceExporter };
+    processors.push(new BatchSpanProcessor(new Exporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })));
+  }
+  const resource = detectResources({ detectors: [envDetector, processDetector, hostDetector] }).merge(
+    resourceFromAttributes({ 'service.name': options.serviceName }),
+  );
+  const provider = new NodeTracerProvider({ resource, spanProcessors: processors });
+  provider.register({ propagator: new W3CTraceContextPropagator() });
   started = {
     tracer: trace.getTracer('gantry'),
     shutdown: async () => {
       started = undefined;
-      await sdk.shutdown();
+      await provider.shutdown();
+      // Unregister the globals so that a later startTelemetry() in this process registers afresh.
+      trace.disable();
+      propagation.disable();
+      context.disable();
     },
   };
   return started;

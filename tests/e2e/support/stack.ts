@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPrismaClient, createTestDatabase, type PrismaClient, type TestDatabase } from '@gantry/db';
 import { mintToken } from '@gantry/domain';
-import { startAgent, type RunningAgent } from '@gantry/agent';
+import { registerTestSecret } from '@gantry/telemetry/testing';
+import { startAgent, type AgentOptions, type RunningAgent } from '@gantry/agent';
 import { loadControlPlaneConfig, startControlPlane, type ControlPlaneConfig, type RunningControlPlane } from '@gantry/control-plane';
 
 /** A real control plane and a real agent on loopback, over a fresh test database. */
@@ -12,6 +13,9 @@ export interface Stack {
   prisma: PrismaClient;
   cp: RunningControlPlane;
   agent: RunningAgent;
+  /** Agent token of the stack's agent, and the options it was started with (to start it again). */
+  agentToken: string;
+  agentOptions: AgentOptions;
   orgId: string;
   apiToken: string;
   /** Runs a GraphQL operation with the API token; throws on GraphQL errors. */
@@ -30,7 +34,7 @@ export function writeCodeLocation(yaml: string, files: Record<string, string>): 
 }
 
 /** Starts database, control plane and agent; the org has a `prod` deployment, an API token and an agent token. */
-export async function startStack(codeLocationPaths: string[], cpOverrides: Partial<ControlPlaneConfig> = {}): Promise<Stack> {
+export async function startStack(codeLocationPaths: string[], cpOverrides: Partial<ControlPlaneConfig> = {}, agentOverrides: Partial<AgentOptions> = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const prisma = createPrismaClient({ databaseUrl: db.url });
   const org = await prisma.organization.create({ data: { slug: `e2e-${Date.now()}`, name: 'E2E' } });
@@ -38,10 +42,13 @@ export async function startStack(codeLocationPaths: string[], cpOverrides: Parti
   const api = mintToken('api');
   await prisma.apiToken.create({ data: { orgId: org.id, name: 'e2e', tokenHash: api.hash, prefix: api.prefix } });
   const agentToken = mintToken('agent');
+  registerTestSecret(api.value, 'API token');
+  registerTestSecret(agentToken.value, 'agent token');
   await prisma.agentToken.create({ data: { orgId: org.id, name: 'e2e', tokenHash: agentToken.hash, prefix: agentToken.prefix, deploymentIds: [] } });
-  const cp = await startControlPlane(loadControlPlaneConfig({}, { databaseUrl: db.url, httpPort: 0, grpcPort: 0, logLevel: 'warn', ...cpOverrides }));
+  const cp = await startControlPlane(loadControlPlaneConfig({}, { databaseUrl: db.appUrl, httpPort: 0, grpcPort: 0, logLevel: 'warn', ...cpOverrides }));
   const state = mkdtempSync(path.join(os.tmpdir(), 'gantry-e2e-agent-'));
-  const agent = await startAgent({ controlPlaneAddress: cp.grpcAddress, token: agentToken.value, name: 'e2e-agent', stateDir: state, codeLocationPaths, maxConcurrentRuns: 2, logLevel: 'warn' });
+  const agentOptions: AgentOptions = { controlPlaneAddress: cp.grpcAddress, token: agentToken.value, name: 'e2e-agent', stateDir: state, codeLocationPaths, maxConcurrentRuns: 2, logLevel: 'warn', ...agentOverrides };
+  const agent = await startAgent(agentOptions);
 
   const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     const res = await fetch(`${cp.httpUrl}/graphql`, {
@@ -67,6 +74,8 @@ export async function startStack(codeLocationPaths: string[], cpOverrides: Parti
     prisma,
     cp,
     agent,
+    agentToken: agentToken.value,
+    agentOptions,
     orgId: org.id,
     apiToken: api.value,
     gql,

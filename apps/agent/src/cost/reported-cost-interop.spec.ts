@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import type { CodeLocationDefinition } from '@gantry/code-location';
 import type { ResourceUsagePayload } from '@gantry/domain';
+import { ProcessRunLauncher } from '../launchers/process-launcher';
 import { EventSequencer, type AgentRunEvent } from '../runs/event-sequencer';
 import { RunExecutor } from '../runs/run-executor';
 
@@ -74,6 +75,7 @@ test('upstream dagster-pipes reports costs by metadata; bad ones are refused wit
       partitionKey: '', partitionRangeStart: '', partitionRangeEnd: '', traceparent: '', leaseExpiresAtMs: 0, tagsJson: '{}', storedSeq: 0,
     },
     location,
+    launcher: new ProcessRunLauncher(),
     sequencer: new EventSequencer(runId, 0, (e) => events.push(e)),
     runsDir: mkdtempSync(path.join(os.tmpdir(), 'gantry-cost-runs-')),
     logger: pino({ level: 'silent' }),

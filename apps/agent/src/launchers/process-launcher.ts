@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encodePipesParams, PIPES_CONTEXT_ENV, PIPES_MESSAGES_ENV, type PipesContextData } from '@gantry/pipes';
+import type { LaunchedRun, RunLauncher, RunLaunchRequest } from './run-launcher';
 
 /** What the process launcher needs to start one run's process. */
 export interface ProcessLaunchSpec {
@@ -99,4 +100,37 @@ export async function launchProcess(spec: ProcessLaunchSpec): Promise<LaunchedPr
     },
     cleanup: () => rm(spec.runDir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The {@link RunLauncher} of `GANTRY_AGENT_LAUNCHER=process`: each run is a
+ * child process of the agent (see {@link launchProcess}); messages arrive in a
+ * file. `stop(false)` sends SIGTERM to the process group, `stop(true)`
+ * SIGKILL. Runs do not outlive the agent, so there is no adoption.
+ */
+export class ProcessRunLauncher implements RunLauncher {
+  readonly kind = 'process' as const;
+
+  async launch(request: RunLaunchRequest): Promise<LaunchedRun> {
+    const proc = await launchProcess({
+      runId: request.runId,
+      command: request.location.command,
+      workingDirectory: request.location.workingDirectory,
+      env: request.location.env,
+      context: request.context,
+      runDir: request.runDir,
+    });
+    return {
+      handle: String(proc.pid ?? ''),
+      messagesPath: proc.messagesPath,
+      details: { pid: proc.pid },
+      onOutput: (listener) => proc.onOutput(listener),
+      exited: proc.exited,
+      stop: (force) => {
+        proc.signal(force ? 'SIGKILL' : 'SIGTERM');
+        return Promise.resolve();
+      },
+      cleanup: () => proc.cleanup(),
+    };
+  }
 }

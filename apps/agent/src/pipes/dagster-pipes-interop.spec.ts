@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import type { CodeLocationDefinition } from '@gantry/code-location';
 import { EventSequencer, type AgentRunEvent } from '../runs/event-sequencer';
+import { ProcessRunLauncher } from '../launchers/process-launcher';
 import { RunExecutor } from '../runs/run-executor';
 
 const PYTHON = path.resolve(import.meta.dirname, '../../../../.gantry/venv/bin/python');
@@ -58,6 +59,7 @@ test('upstream python dagster_pipes as the customer process: opened, log, materi
       storedSeq: 0,
     },
     location,
+    launcher: new ProcessRunLauncher(),
     sequencer: new EventSequencer('run-py', 0, (e) => events.push(e)),
     runsDir: mkdtempSync(path.join(os.tmpdir(), 'gantry-agent-runs-')),
     logger: pino({ level: 'silent' }),

@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import type { RunAssignment__Output } from '@gantry/proto';
 import { scriptLocation } from '../testing/customer-scripts';
 import { EventSequencer, type AgentRunEvent } from './event-sequencer';
+import { ProcessRunLauncher } from '../launchers/process-launcher';
 import { RunExecutor, type RunOutcome } from './run-executor';
 
 const logger = pino({ level: 'silent' });
@@ -52,6 +53,7 @@ async function runScript(
   const executor = new RunExecutor({
     assignment: assignment(runId, { storedSeq: options.storedSeq ?? 0, ...(options.assetKeys && { assetKeys: options.assetKeys }) }),
     location: loc.definition,
+    launcher: new ProcessRunLauncher(),
     sequencer: new EventSequencer(runId, options.storedSeq ?? 0, (e) => events.push(e)),
     runsDir,
     logger,
@@ -264,6 +266,7 @@ describe('process launcher + pipes bridge (real child processes)', () => {
     const ex = new RunExecutor({
       assignment: assignment('run-missing'),
       location: loc.definition,
+      launcher: new ProcessRunLauncher(),
       sequencer: new EventSequencer('run-missing', 0, (e) => events.push(e)),
       runsDir: mkdtempSync(path.join(os.tmpdir(), 'gantry-agent-runs-')),
       logger,

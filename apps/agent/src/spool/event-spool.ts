@@ -25,6 +25,8 @@ export interface SpooledRun {
   finished: boolean;
   /** Events not yet acknowledged. */
   unacked: number;
+  /** The last output position noted for the run (see {@link EventSpool.note}), when any. */
+  position?: string;
 }
 
 interface RunLog {
@@ -42,15 +44,20 @@ interface RunLog {
   finished: boolean;
   dropped: boolean;
   pending: AgentRunEvent[];
+  /** Output position to write after the pending events. */
+  pendingPosition: string | undefined;
+  position: string | undefined;
 }
 
 /**
  * The agent's on-disk event spool. Every event is appended to its run's spool
  * file (JSON lines: wire events, plus `{"ack":n}` watermarks) before it is
  * sent: events are buffered and written with one write and one fdatasync per
- * run file per flush, never per event. Acknowledged events leave memory; a
- * run's file is deleted once its terminal event is acknowledged (or its lease
- * was revoked). After a restart {@link load} brings back every unacknowledged
+ * run file per flush, never per event. A run's output position (where a
+ * launcher resumes its output after a restart, `{"position":…}` lines) is
+ * written after the events it covers, in the same write. Acknowledged events
+ * leave memory; a run's file is deleted once its terminal event is
+ * acknowledged (or its lease was revoked). After a restart {@link load} brings back every unacknowledged
  * event. A torn last line (crash mid-write) is skipped.
  */
 export class EventSpool {
@@ -80,6 +87,7 @@ export class EventSpool {
       let lastSeq = 0;
       let finished = false;
       let runId: string | undefined;
+      let position: string | undefined;
       const bySeq = new Map<number, AgentRunEvent>();
       for (const line of text.split('\n')) {
         if (line === '') continue;
@@ -91,7 +99,11 @@ export class EventSpool {
           continue;
         }
         if (typeof value !== 'object' || value === null) continue;
-        const record = value as Partial<AgentRunEvent> & { ack?: number };
+        const record = value as Partial<AgentRunEvent> & { ack?: number; position?: string };
+        if (typeof record.position === 'string') {
+          position = record.position;
+          continue;
+        }
         if (typeof record.ack === 'number') {
           ackedSeq = Math.max(ackedSeq, record.ack);
           continue;
@@ -108,9 +120,9 @@ export class EventSpool {
       }
       const events = [...bySeq.values()].filter((e) => e.seq > ackedSeq).sort((a, b) => a.seq - b.seq);
       const run = this.newRun(runId, filePath);
-      Object.assign(run, { events, ackedSeq, persistedAck: ackedSeq, lastSeq, finished });
+      Object.assign(run, { events, ackedSeq, persistedAck: ackedSeq, lastSeq, finished, position });
       this.runs.set(runId, run);
-      found.push({ runId, lastSeq, finished, unacked: events.length });
+      found.push({ runId, lastSeq, finished, unacked: events.length, ...(position !== undefined && { position }) });
     }
     return found;
   }
@@ -130,6 +142,20 @@ export class EventSpool {
     this.pendingCount += 1;
     if (this.pendingCount >= this.flushAtEvents) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.flushDelayMs);
+  }
+
+  /**
+   * Records where the run's output stands after the events appended so far
+   * (an opaque launcher position); written after those events, so after a
+   * crash the spooled position never runs ahead of the spooled events.
+   */
+  note(runId: string, position: string): void {
+    if (this.closed) return;
+    const run = this.runs.get(runId);
+    if (!run || run.dropped || run.finished || position === run.position) return;
+    run.pendingPosition = position;
+    run.position = position;
+    this.timer ??= setTimeout(() => void this.flush(), this.flushDelayMs);
   }
 
   /** Highest seq known for a run (spooled or pending), 0 when unknown. */
@@ -238,7 +264,7 @@ export class EventSpool {
   }
 
   private newRun(runId: string, filePath: string): RunLog {
-    return { runId, filePath, file: undefined, events: [], head: 0, sent: 0, ackedSeq: 0, persistedAck: 0, lastSeq: 0, finished: false, dropped: false, pending: [] };
+    return { runId, filePath, file: undefined, events: [], head: 0, sent: 0, ackedSeq: 0, persistedAck: 0, lastSeq: 0, finished: false, dropped: false, pending: [], pendingPosition: undefined, position: undefined };
   }
 
   private async flushOnce(): Promise<void> {
@@ -256,11 +282,14 @@ export class EventSpool {
         continue;
       }
       const ackLine = run.ackedSeq > run.persistedAck ? `{"ack":${run.ackedSeq}}\n` : '';
-      if (batch.length === 0 && ackLine === '') continue;
+      const positionLine = run.pendingPosition !== undefined ? `${JSON.stringify({ position: run.pendingPosition })}\n` : '';
+      if (batch.length === 0 && ackLine === '' && positionLine === '') continue;
       run.pending = [];
+      run.pendingPosition = undefined;
       this.pendingCount -= batch.length;
       let text = ackLine;
       for (const e of batch) text += `${JSON.stringify(e)}\n`;
+      text += positionLine;
       const ackedNow = run.ackedSeq;
       try {
         run.file ??= await open(run.filePath, 'a');

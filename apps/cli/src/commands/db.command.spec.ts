@@ -77,7 +77,7 @@ describe('gantry db', () => {
     assert.equal(rows[0]?.n, '0');
   });
 
-  test('--app-role grants data access only: no DDL, no migration table, append-only run_events', async () => {
+  test('--app-role grants data access only under row-level security: no DDL, no migration table, append-only run_events', async () => {
     const role = `gantry_app_${Math.random().toString(36).slice(2, 8)}`;
     const r1 = await gantry(['db', 'migrate', '--database-url', db.url, '--app-role', role]);
     assert.equal(r1.code, 0, r1.stderr);
@@ -95,8 +95,16 @@ describe('gantry db', () => {
     const { rows: attrs } = await sql<{ rolbypassrls: boolean; rolsuper: boolean }>(db.url, 'SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = $1', [role]);
     assert.deepEqual(attrs[0], { rolbypassrls: false, rolsuper: false });
 
-    await sql(app, "INSERT INTO organizations (id, slug, name) VALUES (gen_random_uuid(), 'app-org', 'App')");
-    assert.equal((await sql(app, 'SELECT * FROM organizations')).rowCount, 1);
+    const orgId = '3f0c8e5e-2a4b-4c1d-9e7f-0a1b2c3d4e5f';
+    const asOrg = (id: string, statement: string) => `BEGIN; SELECT set_config('gantry.org_id', '${id}', true); ${statement}; COMMIT`;
+    await sql(app, asOrg(orgId, `INSERT INTO organizations (id, slug, name) VALUES ('${orgId}', 'app-org', 'App')`));
+    const visible = async (statement: string) => {
+      const results = (await sql(app, statement)) as unknown as Array<{ rowCount: number | null }> | { rowCount: number | null };
+      return Array.isArray(results) ? results[2]!.rowCount : results.rowCount;
+    };
+    assert.equal(await visible(asOrg(orgId, 'SELECT * FROM organizations')), 1, 'its own organization is visible');
+    assert.equal(await visible('SELECT * FROM organizations'), 0, 'no organization set: row-level security shows nothing');
+    assert.equal(await visible(asOrg('00000000-0000-4000-8000-000000000000', 'SELECT * FROM organizations')), 0, 'another organization set: nothing');
     await assert.rejects(sql(app, 'SELECT * FROM _prisma_migrations'), /permission denied/);
     await assert.rejects(sql(app, 'CREATE TABLE sneaky (id int)'), /permission denied/);
     await assert.rejects(sql(app, 'DELETE FROM run_events'), /permission denied/);

@@ -14,6 +14,8 @@ export interface AgentPrincipal {
   orgId: string;
   /** Deployment ids the token may serve; empty means every deployment of the organization. */
   deploymentIds: readonly string[];
+  /** Set when the agent presented the secret a rotation replaced: the session ends at this time. */
+  graceUntil?: Date;
 }
 
 /** `last_used_at` is written at most this often per token, ms. */
@@ -32,8 +34,8 @@ export function bearerToken(metadata: grpc.Metadata): string | undefined {
 
 /**
  * Authenticates agent RPCs: looks the token up by its SHA-256 in
- * `agent_tokens` and refuses missing, unknown, expired and revoked tokens
- * alike with {@link AgentUnauthenticatedError} ("invalid agent token").
+ * `agent_tokens` and refuses missing, unknown, expired and revoked tokens,
+ * and a rotated token's previous secret after its grace period, alike with {@link AgentUnauthenticatedError} ("invalid agent token").
  * Updates `last_used_at`, throttled to once per {@link TOKEN_TOUCH_INTERVAL_MS}.
  */
 @Injectable()
@@ -54,19 +56,31 @@ export class AgentAuthenticator {
     // Agent tokens carry their prefix; anything else (an API token, garbage) is refused without a lookup.
     if (!token || !token.startsWith(TOKEN_PREFIX.agent)) throw new AgentUnauthenticatedError();
     const row = await this.repo.findTokenByHash(hashToken(token));
-    if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt.getTime() <= Date.now())) {
+    const now = Date.now();
+    if (
+      !row ||
+      row.revokedAt !== null ||
+      (row.expiresAt !== null && row.expiresAt.getTime() <= now) ||
+      (row.isPrevious && (row.previousExpiresAt === null || row.previousExpiresAt.getTime() <= now))
+    ) {
       throw new AgentUnauthenticatedError();
     }
-    this.touch(row.id);
-    return { tokenId: row.id, tokenName: row.name, orgId: row.orgId, deploymentIds: row.deploymentIds };
+    this.touch(row.orgId, row.id);
+    return {
+      tokenId: row.id,
+      tokenName: row.name,
+      orgId: row.orgId,
+      deploymentIds: row.deploymentIds,
+      ...(row.isPrevious && row.previousExpiresAt && { graceUntil: row.previousExpiresAt }),
+    };
   }
 
   /** Records a use of the token (throttled); never throws. */
-  touch(tokenId: string): void {
+  touch(orgId: string, tokenId: string): void {
     const now = Date.now();
     const last = this.lastTouched.get(tokenId);
     if (last !== undefined && now - last < TOKEN_TOUCH_INTERVAL_MS) return;
     this.lastTouched.set(tokenId, now);
-    this.repo.touchToken(tokenId).catch((error: unknown) => this.log.warn({ err: error, tokenId }, 'could not update last_used_at of an agent token'));
+    this.repo.touchToken(orgId, tokenId).catch((error: unknown) => this.log.warn({ err: error, tokenId }, 'could not update last_used_at of an agent token'));
   }
 }

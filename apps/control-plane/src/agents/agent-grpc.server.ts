@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Inject, Injectable, type INestApplication, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { type AgentServiceHandlers, loadAgentProto } from '@gantry/proto';
+import { AuditLog } from '../audit/audit-log.service';
 import { CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from '../config/control-plane.config';
 import { LOGGER } from '../logging/logger';
 import { CodeLocationsService } from '../code-locations/code-locations.service';
@@ -59,9 +60,10 @@ export class AgentGrpcServer implements OnModuleDestroy, OnApplicationShutdown {
     @Inject(EventIngestService) ingest: EventIngestService,
     @Inject(AgentsRepository) agents: AgentsRepository,
     @Inject(SessionRegistry) registry: SessionRegistry,
+    @Inject(AuditLog) audit: AuditLog,
   ) {
     this.log = logger.child({ module: 'agent-grpc' });
-    this.services = { config, log: logger.child({ module: 'agent-session' }), agents, registry, dispatch, leases, ingest };
+    this.services = { config, log: logger.child({ module: 'agent-session' }), agents, registry, dispatch, leases, ingest, audit };
   }
 
   /** Binds `bindHost:grpcPort` (0 picks a free port) and serves; resolves to the bound port. */

@@ -1,6 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { AgentMessage__Output, ControlMessage, Hello__Output, RunAssignment, WireRunEvent__Output } from '@gantry/proto';
+import { originOfGrpcPeer } from '../audit/audit-actor';
+import type { AuditLog } from '../audit/audit-log.service';
 import type { ControlPlaneConfig } from '../config/control-plane.config';
 import type { DispatchService } from '../dispatch/dispatch.service';
 import type { EventIngestService } from '../ingest/event-ingest.service';
@@ -38,6 +40,7 @@ export interface SessionServices {
   dispatch: DispatchService;
   leases: LeaseService;
   ingest: EventIngestService;
+  audit: AuditLog;
 }
 
 type State = 'awaiting-hello' | 'welcoming' | 'ready' | 'closed';
@@ -217,7 +220,7 @@ export class AgentSession implements SessionHandle {
       deploymentIds: deployments.map((d) => d.id),
     });
     if (this.isClosed()) {
-      await this.s.agents.markDisconnected(reg.id, reg.connectedAt);
+      await this.s.agents.markDisconnected(this.orgId, reg.id, reg.connectedAt);
       return;
     }
     this.agentId = reg.id;
@@ -235,6 +238,10 @@ export class AgentSession implements SessionHandle {
       },
     });
     this.log.info({ deployments: orgWide ? 'all' : deployments.map((d) => d.name), freeSlots, running: hello.runningRunIds.length }, 'agent connected');
+    await this.recordAudit('agent.connect', {
+      after: { name, version: info.version, launcher: info.launcher, slots: freeSlots + hello.runningRunIds.length, deployments: orgWide ? 'all' : deployments.map((d) => d.name) },
+      metadata: { runningRunIds: hello.runningRunIds.length },
+    });
 
     if (hello.runningRunIds.length > 0) await this.renewLeases(hello.runningRunIds);
     if (this.isClosed()) return;
@@ -261,7 +268,9 @@ export class AgentSession implements SessionHandle {
   private async renewLeases(runIds: readonly string[]): Promise<void> {
     const valid = runIds.filter(isUuid);
     const outcome = await this.s.leases.renew(this.holder(), valid);
-    if (!outcome.tokenValid) throw new AgentUnauthenticatedError();
+    // A rotated token's previous secret stops working when its grace period ends, even mid-session.
+    const graceOver = this.principal.graceUntil !== undefined && this.principal.graceUntil.getTime() <= Date.now();
+    if (!outcome.tokenValid || graceOver) throw new AgentUnauthenticatedError();
     for (const r of outcome.revoked) this.revokeLease(r.runId, r.reason);
     for (const id of runIds) if (!isUuid(id)) this.revokeLease(id, LEASE_LOST_REASON);
   }
@@ -312,6 +321,20 @@ export class AgentSession implements SessionHandle {
     return { agentId: this.agentId, orgId: this.orgId, tokenId: this.principal.tokenId };
   }
 
+  /** Records an audit event of this session's agent (actor: the agent token, labelled with the agent's name; target: the agent). */
+  private async recordAudit(action: 'agent.connect' | 'agent.disconnect', fields: { after?: unknown; metadata?: Record<string, unknown> }): Promise<void> {
+    const [userAgent] = this.call.metadata.get('user-agent');
+    const origin = originOfGrpcPeer(this.call.getPeer(), typeof userAgent === 'string' ? userAgent : null);
+    await this.s.audit.record({
+      orgId: this.orgId,
+      actor: { kind: 'agent', id: this.principal.tokenId, label: this.agentName || this.principal.tokenName },
+      action,
+      target: { type: 'agent', id: this.agentId },
+      ...fields,
+      ...origin,
+    });
+  }
+
   private fillSlots(): void {
     this.s.dispatch.fillSlots(this).catch((error: unknown) => this.log.error({ err: error }, 'claiming queued runs for free slots failed'));
   }
@@ -345,12 +368,17 @@ export class AgentSession implements SessionHandle {
     this.s.registry.remove(this);
     const connectedAt = this.connectedAt;
     const done = connectedAt
-      ? this.s.agents.markDisconnected(this.agentId, connectedAt).then(
+      ? this.s.agents.markDisconnected(this.orgId, this.agentId, connectedAt).then(
           () => this.log.info('agent disconnected'),
           (error: unknown) => this.log.warn({ err: error }, 'could not mark the agent disconnected'),
         )
       : Promise.resolve();
-    void done.then(() => this.resolveClosed());
+    const audited = connectedAt
+      ? done
+          .then(() => this.recordAudit('agent.disconnect', { metadata: { connectedMs: Date.now() - connectedAt.getTime() } }))
+          .catch((error: unknown) => this.log.error({ err: error }, 'could not record the disconnect in the audit log'))
+      : done;
+    void audited.then(() => this.resolveClosed());
   }
 }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
+import { PgPool } from '../database/pg-pool';
+import { TenantDb } from '../database/tenant-db';
 
 /** An agent token row as authentication needs it. */
 export interface AgentTokenRow {
@@ -9,6 +10,9 @@ export interface AgentTokenRow {
   deploymentIds: string[];
   expiresAt: Date | null;
   revokedAt: Date | null;
+  /** True when the presented secret is the one replaced by a rotation (accepted until `previousExpiresAt`). */
+  isPrevious: boolean;
+  previousExpiresAt: Date | null;
 }
 
 /** A deployment an agent may serve. */
@@ -36,20 +40,32 @@ export interface AgentRegistration {
  */
 @Injectable()
 export class AgentsRepository {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  constructor(
+    @Inject(PgPool) private readonly pg: PgPool,
+    @Inject(TenantDb) private readonly tenant: TenantDb,
+  ) {}
 
-  /** The token whose SHA-256 is `tokenHash`, or undefined. */
+  /**
+   * The token whose current or previous (rotated) secret has SHA-256
+   * `tokenHash`, or undefined. Through the SECURITY DEFINER function
+   * `gantry_agent_token_by_hash`: the token is how the call learns its organization.
+   */
   async findTokenByHash(tokenHash: string): Promise<AgentTokenRow | undefined> {
-    const row = await this.prisma.client.agentToken.findUnique({
-      where: { tokenHash },
-      select: { id: true, orgId: true, name: true, deploymentIds: true, expiresAt: true, revokedAt: true },
-    });
-    return row ?? undefined;
+    const { rows } = await this.pg.pool.query<{
+      id: string; org_id: string; name: string; deployment_ids: string[]; expires_at: Date | null; revoked_at: Date | null;
+      is_previous: boolean; previous_expires_at: Date | null;
+    }>('SELECT * FROM gantry_agent_token_by_hash($1)', [tokenHash]);
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      id: r.id, orgId: r.org_id, name: r.name, deploymentIds: r.deployment_ids, expiresAt: r.expires_at, revokedAt: r.revoked_at,
+      isPrevious: r.is_previous, previousExpiresAt: r.previous_expires_at,
+    };
   }
 
   /** Sets `last_used_at` of a token to now. */
-  async touchToken(tokenId: string): Promise<void> {
-    await this.prisma.client.agentToken.update({ where: { id: tokenId }, data: { lastUsedAt: new Date() } });
+  async touchToken(orgId: string, tokenId: string): Promise<void> {
+    await this.tenant.forOrg(orgId).agentToken.updateMany({ where: { id: tokenId }, data: { lastUsedAt: new Date() } });
   }
 
   /**
@@ -57,7 +73,7 @@ export class AgentsRepository {
    * restricted to `scope` (no restriction when empty). Sorted by name.
    */
   async findDeployments(orgId: string, names: readonly string[], scope: readonly string[]): Promise<DeploymentRef[]> {
-    return this.prisma.client.deployment.findMany({
+    return this.tenant.forOrg(orgId).deployment.findMany({
       where: {
         orgId,
         ...(names.length > 0 && { name: { in: [...names] } }),
@@ -68,11 +84,6 @@ export class AgentsRepository {
     });
   }
 
-  /** The organization of a deployment, or undefined when it does not exist. */
-  async findDeploymentOrg(deploymentId: string): Promise<string | undefined> {
-    const row = await this.prisma.client.deployment.findUnique({ where: { id: deploymentId }, select: { orgId: true } });
-    return row?.orgId;
-  }
 
   /**
    * Creates or updates the agent `(orgId, name)` as connected now. Returns its
@@ -91,7 +102,7 @@ export class AgentsRepository {
       connectedAt: now,
       lastHeartbeatAt: now,
     };
-    const row = await this.prisma.client.agent.upsert({
+    const row = await this.tenant.forOrg(reg.orgId).agent.upsert({
       where: { orgId_name: { orgId: reg.orgId, name: reg.name } },
       create: { orgId: reg.orgId, name: reg.name, ...data },
       update: data,
@@ -104,7 +115,7 @@ export class AgentsRepository {
    * Marks the agent disconnected unless a newer connection (another
    * `connected_at`) took over meanwhile, on this replica or another.
    */
-  async markDisconnected(agentId: string, connectedAt: Date): Promise<void> {
-    await this.prisma.client.agent.updateMany({ where: { id: agentId, connectedAt }, data: { connected: false } });
+  async markDisconnected(orgId: string, agentId: string, connectedAt: Date): Promise<void> {
+    await this.tenant.forOrg(orgId).agent.updateMany({ where: { id: agentId, connectedAt }, data: { connected: false } });
   }
 }

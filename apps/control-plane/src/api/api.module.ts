@@ -4,17 +4,18 @@ import { AuthModule } from '../auth/auth.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { CostModule } from '../cost/cost.module';
 import { RunsModule } from '../runs/runs.module';
+import { TenancyModule } from '../tenancy/tenancy.module';
 import { ApiCoreModule } from './api-core.module';
-import { DepthLimitPlugin } from './plugins/depth-limit.plugin';
+import { ApiLimitsModule } from './limits/api-limits.module';
 import { UnauthenticatedStatusPlugin } from './plugins/unauthenticated-status.plugin';
 
 /**
  * The public GraphQL API: authentication (global guard), catalog, runs,
- * the read-only agent list and cost, plus the Apollo plugins of the edge (401 status,
- * depth limit).
+ * the read-only agent list and cost, plus the edge: the 401 status plugin and
+ * the limits (depth, cost, length, rate; api/limits).
  */
 @Module({
-  imports: [ApiCoreModule, AuthModule, CatalogModule, RunsModule, AgentsViewModule, CostModule],
-  providers: [UnauthenticatedStatusPlugin, DepthLimitPlugin],
+  imports: [ApiCoreModule, AuthModule, CatalogModule, RunsModule, AgentsViewModule, CostModule, TenancyModule, ApiLimitsModule],
+  providers: [UnauthenticatedStatusPlugin],
 })
 export class ApiModule {}

@@ -7,7 +7,9 @@ import { SCHEMA_FILE } from '../app.module';
 
 const SCHEMA_HEADER = '# Generated from the code-first resolvers; checked by the drift test in api.spec.ts.\n\n';
 import { createTenant, startApiHarness, type ApiHarness, type Tenant } from './testing/api-test-kit';
-import { MAX_QUERY_DEPTH } from './plugins/depth-limit.plugin';
+import { loadApiLimitsConfig } from './limits/api-limits.config';
+
+const MAX_QUERY_DEPTH = loadApiLimitsConfig({}).graphqlMaxDepth;
 
 describe('GraphQL edge', () => {
   let h: ApiHarness;

@@ -47,6 +47,30 @@ export function credentialsOf(ctx: GraphqlContext): RequestCredentials {
   return { transport: 'http', credentials: undefined };
 }
 
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * The organization a request names: header `X-Gantry-Organization` on HTTP
+ * (the `/orgs/<slug>/graphql` path is rewritten to it), `organization` in the
+ * graphql-ws connection params. Undefined when absent; a value that is not a
+ * slug is returned as given, so the caller refuses it like an unknown one.
+ */
+export function organizationSlugOf(ctx: GraphqlContext): string | undefined {
+  const pick = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : undefined);
+  if (isRecord(ctx.connectionParams)) return pick(ctx.connectionParams['organization']);
+  const req = ctx.req;
+  if (isRecord(req) && ('connectionInitReceived' in req || 'connectionParams' in req)) {
+    return isRecord(req['connectionParams']) ? pick(req['connectionParams']['organization']) : undefined;
+  }
+  if (isRecord(req) && isRecord(req['headers'])) return pick(req['headers']['x-gantry-organization']);
+  return undefined;
+}
+
+/** True when `value` is a valid organization slug (lowercase letters, digits, dashes; 1–63 characters). */
+export function isOrganizationSlug(value: string): boolean {
+  return SLUG.test(value);
+}
+
 const requestCaches = new WeakMap<object, Map<unknown, unknown>>();
 
 /**

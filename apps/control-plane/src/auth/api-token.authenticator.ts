@@ -2,10 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { hashToken, TOKEN_PREFIX } from '@gantry/domain';
 import { LOGGER } from '../logging/logger';
-import type { AuthContext } from './auth-context';
-import type { Authenticator } from './authenticator';
+import type { AuthContext, GrantScope } from './auth-context';
 import { UnauthenticatedError } from './auth.errors';
-import { ApiTokensRepository } from './api-tokens.repository';
+import { ApiTokensRepository, type ApiTokenRecord } from './api-tokens.repository';
 
 /** `last_used_at` is written at most once per this interval per token, ms. */
 export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
@@ -19,7 +18,7 @@ const MAX_TOKEN_LENGTH = 256;
  * alike. Records `last_used_at` in the background, throttled per token.
  */
 @Injectable()
-export class ApiTokenAuthenticator implements Authenticator {
+export class ApiTokenAuthenticator {
   private readonly lastWritten = new Map<string, number>();
   private readonly log: Logger;
 
@@ -30,6 +29,7 @@ export class ApiTokenAuthenticator implements Authenticator {
     this.log = logger.child({ module: 'auth' });
   }
 
+  /** The auth context of `credentials` (`Bearer gantry_api_…`). Errors: UnauthenticatedError when missing, unknown, expired or revoked. */
   async authenticate(credentials: string | undefined): Promise<AuthContext> {
     const token = bearerToken(credentials);
     if (!token) throw new UnauthenticatedError();
@@ -37,7 +37,7 @@ export class ApiTokenAuthenticator implements Authenticator {
     const now = new Date();
     if (!record || record.revokedAt || (record.expiresAt && record.expiresAt <= now)) throw new UnauthenticatedError();
     this.recordUse(record.orgId, record.id, record.lastUsedAt, now);
-    return { orgId: record.orgId, actor: { kind: 'api_token', id: record.id } };
+    return { orgId: record.orgId, actor: { kind: 'api_token', id: record.id }, grants: [{ role: record.role, scope: tokenScope(record) }] };
   }
 
   private recordUse(orgId: string, id: string, lastUsedAt: Date | null, now: Date): void {
@@ -49,6 +49,12 @@ export class ApiTokenAuthenticator implements Authenticator {
       this.log.warn({ err, tokenId: id }, 'could not record last use of an API token');
     });
   }
+}
+
+function tokenScope(record: ApiTokenRecord): GrantScope {
+  if (record.deploymentId && record.codeLocationId) return { kind: 'code_location', deploymentId: record.deploymentId, codeLocationId: record.codeLocationId };
+  if (record.deploymentId) return { kind: 'deployment', deploymentId: record.deploymentId };
+  return { kind: 'organization' };
 }
 
 /** The token of `Bearer <token>` when it looks like an API token; undefined otherwise. */

@@ -28,7 +28,7 @@ describe('API token authentication', () => {
     assert.equal(res.headers.get('www-authenticate'), 'Bearer');
     assert.equal(body.errors?.length, 1);
     assert.equal(body.errors?.[0]?.extensions?.['code'], 'UNAUTHENTICATED');
-    assert.equal(body.errors?.[0]?.message, 'unauthenticated: send Authorization: Bearer <API token>', 'no detail about why');
+    assert.equal(body.errors?.[0]?.message, 'unauthenticated: send Authorization: Bearer <API token or access token>', 'no detail about why');
     assert.equal(body.data, null);
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, AssetCheckEvaluationModel, AssetCheckModel, AssetModel, CodeLocationModel, DeploymentModel, MaterializationModel } from '@gantry/db';
-import { PrismaService } from '../database/prisma.service';
+import { TenantDb } from '../database/tenant-db';
 import type { TimeIdCursor } from '../api/pagination/cursor';
 
 /** A code location row with its current version's number and digest. */
@@ -24,44 +24,41 @@ export interface AssetFilter {
 /**
  * Catalog tables (deployments, code locations and versions, assets, checks,
  * dependencies, materializations, check evaluations). Every method takes the
- * organization and filters by it, whatever other ids it is given.
+ * organization and filters by it, whatever other ids it is given; row-level
+ * security (TenantDb) enforces the same.
  */
 @Injectable()
 export class CatalogRepository {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
-
-  private get db() {
-    return this.prisma.client;
-  }
+  constructor(@Inject(TenantDb) private readonly tenant: TenantDb) {}
 
   /** Deployments of the organization, by name. */
   listDeployments(orgId: string): Promise<DeploymentModel[]> {
-    return this.db.deployment.findMany({ where: { orgId }, orderBy: { name: 'asc' } });
+    return this.tenant.forOrg(orgId).deployment.findMany({ where: { orgId }, orderBy: { name: 'asc' } });
   }
 
   findDeploymentByName(orgId: string, name: string): Promise<DeploymentModel | null> {
-    return this.db.deployment.findUnique({ where: { orgId_name: { orgId, name } } });
+    return this.tenant.forOrg(orgId).deployment.findUnique({ where: { orgId_name: { orgId, name } } });
   }
 
   findDeploymentsByIds(orgId: string, ids: readonly string[]): Promise<DeploymentModel[]> {
-    return this.db.deployment.findMany({ where: { orgId, id: { in: [...ids] } } });
+    return this.tenant.forOrg(orgId).deployment.findMany({ where: { orgId, id: { in: [...ids] } } });
   }
 
   /** Code locations of a deployment with their current versions (two statements). */
   async listCodeLocations(orgId: string, deploymentId: string): Promise<CodeLocationRecord[]> {
-    const rows = await this.db.codeLocation.findMany({ where: { orgId, deploymentId }, orderBy: { name: 'asc' } });
+    const rows = await this.tenant.forOrg(orgId).codeLocation.findMany({ where: { orgId, deploymentId }, orderBy: { name: 'asc' } });
     return this.withCurrentVersions(orgId, rows);
   }
 
   async findCodeLocationsByIds(orgId: string, ids: readonly string[]): Promise<CodeLocationRecord[]> {
-    const rows = await this.db.codeLocation.findMany({ where: { orgId, id: { in: [...ids] } } });
+    const rows = await this.tenant.forOrg(orgId).codeLocation.findMany({ where: { orgId, id: { in: [...ids] } } });
     return this.withCurrentVersions(orgId, rows);
   }
 
   private async withCurrentVersions(orgId: string, rows: CodeLocationModel[]): Promise<CodeLocationRecord[]> {
     const versionIds = rows.flatMap((r) => (r.currentVersionId ? [r.currentVersionId] : []));
     const versions = versionIds.length
-      ? await this.db.codeLocationVersion.findMany({ where: { orgId, id: { in: versionIds } }, select: { id: true, version: true, digest: true, createdAt: true } })
+      ? await this.tenant.forOrg(orgId).codeLocationVersion.findMany({ where: { orgId, id: { in: versionIds } }, select: { id: true, version: true, digest: true, createdAt: true } })
       : [];
     const byId = new Map(versions.map((v) => [v.id, v]));
     return rows.map((r) => ({ ...r, currentVersion: (r.currentVersionId && byId.get(r.currentVersionId)) || null }));
@@ -69,14 +66,14 @@ export class CatalogRepository {
 
   /** Number of active assets per code location id. */
   async countActiveAssets(orgId: string, codeLocationIds: readonly string[]): Promise<Map<string, number>> {
-    const groups = await this.db.asset.groupBy({ by: ['codeLocationId'], where: { orgId, active: true, codeLocationId: { in: [...codeLocationIds] } }, _count: { _all: true } });
+    const groups = await this.tenant.forOrg(orgId).asset.groupBy({ by: ['codeLocationId'], where: { orgId, active: true, codeLocationId: { in: [...codeLocationIds] } }, _count: { _all: true } });
     return new Map(groups.map((g) => [g.codeLocationId, g._count._all]));
   }
 
   /** Active assets of a deployment, by key. */
   listAssets(orgId: string, deploymentId: string, filter: AssetFilter = {}): Promise<AssetModel[]> {
     const search = filter.search?.trim();
-    return this.db.asset.findMany({
+    return this.tenant.forOrg(orgId).asset.findMany({
       where: {
         orgId,
         deploymentId,
@@ -92,48 +89,48 @@ export class CatalogRepository {
 
   /** Assets of a deployment with these keys, active or not. */
   findAssetsByKeys(orgId: string, deploymentId: string, keys: readonly string[]): Promise<AssetModel[]> {
-    return this.db.asset.findMany({ where: { orgId, deploymentId, key: { in: [...keys] } } });
+    return this.tenant.forOrg(orgId).asset.findMany({ where: { orgId, deploymentId, key: { in: [...keys] } } });
   }
 
   findAssetsByIds(orgId: string, ids: readonly string[]): Promise<AssetModel[]> {
-    return this.db.asset.findMany({ where: { orgId, id: { in: [...ids] } }, orderBy: { key: 'asc' } });
+    return this.tenant.forOrg(orgId).asset.findMany({ where: { orgId, id: { in: [...ids] } }, orderBy: { key: 'asc' } });
   }
 
   findChecks(orgId: string, assetIds: readonly string[]): Promise<AssetCheckModel[]> {
-    return this.db.assetCheck.findMany({ where: { orgId, assetId: { in: [...assetIds] } }, orderBy: { name: 'asc' } });
+    return this.tenant.forOrg(orgId).assetCheck.findMany({ where: { orgId, assetId: { in: [...assetIds] } }, orderBy: { name: 'asc' } });
   }
 
   /** Edges whose downstream end (`assetId`) is one of `assetIds`. */
   findUpstreamEdges(orgId: string, assetIds: readonly string[]): Promise<DependencyEdge[]> {
-    return this.db.assetDependency.findMany({ where: { orgId, assetId: { in: [...assetIds] } }, select: { assetId: true, upstreamAssetId: true } });
+    return this.tenant.forOrg(orgId).assetDependency.findMany({ where: { orgId, assetId: { in: [...assetIds] } }, select: { assetId: true, upstreamAssetId: true } });
   }
 
   /** Edges whose upstream end is one of `assetIds`. */
   findDownstreamEdges(orgId: string, assetIds: readonly string[]): Promise<DependencyEdge[]> {
-    return this.db.assetDependency.findMany({ where: { orgId, upstreamAssetId: { in: [...assetIds] } }, select: { assetId: true, upstreamAssetId: true } });
+    return this.tenant.forOrg(orgId).assetDependency.findMany({ where: { orgId, upstreamAssetId: { in: [...assetIds] } }, select: { assetId: true, upstreamAssetId: true } });
   }
 
   /** The newest materialization of each asset (one statement, DISTINCT ON). */
   latestMaterializations(orgId: string, assetIds: readonly string[]): Promise<MaterializationModel[]> {
-    return this.db.$queryRaw<MaterializationRow[]>`
+    return this.tenant.tx(orgId, (tx) => tx.$queryRaw<MaterializationRow[]>`
       SELECT DISTINCT ON (asset_id) id, org_id, deployment_id, asset_id, run_id, event_seq, partition_key, data_version, code_version, metadata, created_at
       FROM materializations
       WHERE org_id = ${orgId}::uuid AND asset_id = ANY(${[...assetIds]}::uuid[])
-      ORDER BY asset_id, created_at DESC, id DESC`.then((rows) => rows.map(materializationFromRow));
+      ORDER BY asset_id, created_at DESC, id DESC`).then((rows) => rows.map(materializationFromRow));
   }
 
   /** The newest evaluation of each (asset, check) pair (one statement, DISTINCT ON). */
   latestCheckEvaluations(orgId: string, assetIds: readonly string[]): Promise<AssetCheckEvaluationModel[]> {
-    return this.db.$queryRaw<CheckEvaluationRow[]>`
+    return this.tenant.tx(orgId, (tx) => tx.$queryRaw<CheckEvaluationRow[]>`
       SELECT DISTINCT ON (asset_id, check_name) id, org_id, deployment_id, asset_id, check_name, run_id, event_seq, passed, severity::text AS severity, metadata, created_at
       FROM asset_check_evaluations
       WHERE org_id = ${orgId}::uuid AND asset_id = ANY(${[...assetIds]}::uuid[])
-      ORDER BY asset_id, check_name, created_at DESC, id DESC`.then((rows) => rows.map(checkEvaluationFromRow));
+      ORDER BY asset_id, check_name, created_at DESC, id DESC`).then((rows) => rows.map(checkEvaluationFromRow));
   }
 
   /** Materializations of an asset, newest first, strictly after `after`; `limit` rows at most. */
   listMaterializations(orgId: string, assetId: string, limit: number, after: TimeIdCursor | null): Promise<MaterializationModel[]> {
-    return this.db.materialization.findMany({
+    return this.tenant.forOrg(orgId).materialization.findMany({
       where: {
         orgId,
         assetId,

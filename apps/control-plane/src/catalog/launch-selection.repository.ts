@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AssetModel, DeploymentModel } from '@gantry/db';
-import { PgPool } from '../database/pg-pool';
+import { TenantDb } from '../database/tenant-db';
 import type { CodeLocationRecord } from './catalog.repository';
 
 /** What a launch reads before it inserts: the deployment, the selected assets (active or not), their code locations. */
@@ -52,15 +52,17 @@ interface RawRow {
 /** The launch's catalog read in one statement, scoped to the organization. */
 @Injectable()
 export class LaunchSelectionRepository {
-  constructor(@Inject(PgPool) private readonly pg: PgPool) {}
+  constructor(@Inject(TenantDb) private readonly tenant: TenantDb) {}
 
   /** Reads deployment `deploymentName` of `orgId` and the assets of `keys` (normalized key strings) in it. */
   async find(orgId: string, deploymentName: string, keys: readonly string[]): Promise<LaunchSelectionRows> {
-    const res = await this.pg.pool.query<{ deployment: RawRow['deployment']; assets: RawRow['assets']; code_locations: RawRow['codeLocations'] }>({
-      name: 'gantry_launch_selection',
-      text: SQL,
-      values: [orgId, deploymentName, keys],
-    });
+    const res = await this.tenant.raw(orgId, (c) =>
+      c.query<{ deployment: RawRow['deployment']; assets: RawRow['assets']; code_locations: RawRow['codeLocations'] }>({
+        name: 'gantry_launch_selection',
+        text: SQL,
+        values: [orgId, deploymentName, keys],
+      }),
+    );
     const row = res.rows[0];
     if (!row) return { deployment: null, assets: [], codeLocations: [] };
     return {

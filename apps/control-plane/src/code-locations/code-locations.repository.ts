@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma } from '@gantry/db';
-import { PrismaService } from '../database/prisma.service';
+import { TenantDb } from '../database/tenant-db';
 import { AssetDefinedElsewhereError, DeploymentNotServableError } from '../agents/agent-errors';
 import type { ReportedCodeLocation } from './reported-code-location';
 
@@ -99,7 +99,7 @@ const SQL = {
  */
 @Injectable()
 export class CodeLocationsRepository {
-  constructor(@Inject(PrismaService) private readonly prisma: PrismaService) {}
+  constructor(@Inject(TenantDb) private readonly tenant: TenantDb) {}
 
   /**
    * Stores every location in ONE transaction: a new version (max + 1) when its
@@ -112,7 +112,8 @@ export class CodeLocationsRepository {
    */
   async store(reporter: Reporter, locations: readonly ReportedCodeLocation[]): Promise<StoredCodeLocation[]> {
     if (locations.length === 0) return [];
-    return this.prisma.client.$transaction(
+    return this.tenant.tx(
+      reporter.orgId,
       async (tx) => {
         const names = [...new Set(locations.map((l) => l.deployment))];
         if (reporter.deploymentIds.length === 0 && names.includes(DEFAULT_DEPLOYMENT)) {

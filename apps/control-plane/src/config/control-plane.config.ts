@@ -1,3 +1,6 @@
+import { loadApiLimitsConfig, type ApiLimitsConfig } from '../api/limits/api-limits.config';
+import { loadHttpSecurityConfig, type HttpSecurityConfig } from '../security/http-security.config';
+
 /**
  * Typed configuration of the control plane, validated at boot. One env variable
  * per field; nothing else in the control plane reads `process.env`.
@@ -17,12 +20,27 @@ export interface ControlPlaneConfig {
   heartbeatIntervalMs: number;
   /** Pool size of the database connection pool. Env: GANTRY_DB_POOL_SIZE. Default 20. */
   dbPoolSize: number;
-  /** Largest accepted GraphQL request body, bytes. Env: GANTRY_MAX_REQUEST_BYTES. Default 1 MiB. */
+  /** Largest accepted GraphQL request: HTTP JSON body and graphql-ws message, bytes. Env: GANTRY_MAX_REQUEST_BYTES. Default 1 MiB. */
   maxRequestBytes: number;
   /** pino level. Env: GANTRY_LOG_LEVEL. Default info. */
   logLevel: string;
   /** Time in-flight streams get to finish on shutdown, ms. Env: GANTRY_SHUTDOWN_GRACE_MS. Default 10000. */
   shutdownGraceMs: number;
+  /**
+   * OIDC issuer whose access tokens sign users in (a Keycloak realm, e.g.
+   * `https://sso.example.com/realms/gantry`), exactly as its discovery document
+   * states it. Env: GANTRY_OIDC_ISSUER. Unset: the built-in development issuer
+   * at `<httpUrl>/realms/gantry` is served and trusted (refused in production).
+   */
+  oidcIssuer: string | undefined;
+  /** Required `aud` of access tokens. Env: GANTRY_OIDC_AUDIENCE. Default `gantry-api`. */
+  oidcAudience: string;
+  /** Env: NODE_ENV. Default `development`. `production` refuses the development issuer. */
+  nodeEnv: string;
+  /** GraphQL depth, cost and query length limits; rate limits. See api/limits/api-limits.config.ts. */
+  limits: ApiLimitsConfig;
+  /** CORS, security headers, trusted proxies. See security/http-security.config.ts. */
+  httpSecurity: HttpSecurityConfig;
 }
 
 /** Raised at boot for a missing or invalid setting; names the variable. */
@@ -30,7 +48,8 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
 
-function int(env: Record<string, string | undefined>, name: string, fallback: number, min = 0): number {
+/** The integer setting `name` of `env`, `fallback` when unset. Errors: ConfigError naming the variable. */
+export function int(env: Record<string, string | undefined>, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -57,8 +76,31 @@ export function loadControlPlaneConfig(
     maxRequestBytes: int(env, 'GANTRY_MAX_REQUEST_BYTES', 1024 * 1024, 1024),
     logLevel: env['GANTRY_LOG_LEVEL'] ?? 'info',
     shutdownGraceMs: int(env, 'GANTRY_SHUTDOWN_GRACE_MS', 10_000),
+    oidcIssuer: oidcIssuer(env),
+    oidcAudience: env['GANTRY_OIDC_AUDIENCE'] || 'gantry-api',
+    nodeEnv: env['NODE_ENV'] || 'development',
+    limits: loadApiLimitsConfig(env),
+    httpSecurity: loadHttpSecurityConfig(env),
     ...overrides,
   };
+}
+
+function oidcIssuer(env: Record<string, string | undefined>): string | undefined {
+  const raw = env['GANTRY_OIDC_ISSUER'];
+  if (!raw) {
+    if (env['NODE_ENV'] === 'production') {
+      throw new ConfigError('GANTRY_OIDC_ISSUER is required when NODE_ENV=production (the built-in development issuer is refused in production)');
+    }
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`GANTRY_OIDC_ISSUER must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`GANTRY_OIDC_ISSUER must be an http(s) URL, got ${JSON.stringify(raw)}`);
+  return raw;
 }
 
 /** DI token under which the config is provided. */

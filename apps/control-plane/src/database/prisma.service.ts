@@ -2,11 +2,15 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { createPrismaClient, type PrismaClient } from '@gantry/db';
 import { CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from '../config/control-plane.config';
 
-/** Counts SQL statements run through Prisma; used by the no-N+1 tests. */
+/** Transaction control and the tenant setting TenantDb wraps around each data statement. */
+const TENANT_ENVELOPE = /^(BEGIN|COMMIT|ROLLBACK)\b|^SELECT set_config\(/i;
+
+/** Counts the data statements run through Prisma (not the tenant transaction around them); used by the no-N+1 tests. */
 export class QueryCounter {
   count = 0;
   readonly statements: string[] = [];
   record(sql: string): void {
+    if (TENANT_ENVELOPE.test(sql.trim())) return;
     this.count++;
     if (this.statements.length < 1000) this.statements.push(sql);
   }

@@ -16,6 +16,7 @@ export const ORG_SETTING = 'gantry.org_id';
 export type TenantTx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 const MAX_CACHED_CLIENTS = 512;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Tenant-scoped database access. Every read or write of tenant data goes
@@ -59,20 +60,25 @@ export class TenantDb {
     return client;
   }
 
-  /** Runs `fn` in one Prisma interactive transaction with `orgId` set; commits when it resolves, rolls back when it throws. */
-  tx<T>(orgId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+  /** Runs `fn` in one Prisma interactive transaction with `orgId` set; commits when it resolves, rolls back when it throws. `options`: Prisma's maxWait/timeout, ms. */
+  tx<T>(orgId: string, fn: (tx: TenantTx) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
     return this.prisma.client.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT set_config(${ORG_SETTING}, ${orgId}, true)`;
       return fn(tx);
-    });
+    }, options);
   }
 
-  /** Runs `fn` with a pooled pg client inside BEGIN … COMMIT with `orgId` set; rolls back and rethrows when it throws. */
+  /**
+   * Runs `fn` with a pooled pg client inside BEGIN … COMMIT with `orgId` set;
+   * rolls back and rethrows when it throws. Errors: TypeError when `orgId` is
+   * not a UUID (it is inlined into the BEGIN round trip, so it must be).
+   */
   async raw<T>(orgId: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (!UUID.test(orgId)) throw new TypeError(`not an organization id: ${JSON.stringify(orgId)}`);
     const client = await this.pg.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT set_config($1, $2, true)', [ORG_SETTING, orgId]);
+      // One round trip for BEGIN and the setting (the hot paths pay per round trip).
+      await client.query(`BEGIN; SELECT set_config('${ORG_SETTING}', '${orgId}', true)`);
       const result = await fn(client);
       await client.query('COMMIT');
       return result;

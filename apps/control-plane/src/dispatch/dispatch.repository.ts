@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PgPool } from '../database/pg-pool';
 import { CHANNELS } from '../database/pg-listener';
+import { TenantDb } from '../database/tenant-db';
 
 /** A run just claimed for an agent, with the names the assignment needs. */
 export interface ClaimedRunRow {
@@ -73,20 +73,21 @@ const SQL = {
     WITH requeued AS (
       UPDATE runs SET status = 'QUEUED', agent_id = NULL, lease_expires_at = NULL
       WHERE id = $1 AND agent_id = $2 AND status = 'STARTING'
-      RETURNING id, deployment_id
+      RETURNING id, deployment_id, org_id
     )
-    SELECT pg_notify('${CHANNELS.runQueued}', json_build_object('runId', id, 'deploymentId', deployment_id)::text) FROM requeued`,
+    SELECT pg_notify('${CHANNELS.runQueued}', json_build_object('runId', id, 'deploymentId', deployment_id, 'orgId', org_id)::text) FROM requeued`,
 };
 
 /**
  * The dispatch claims, on the raw pg pool (hot path). Every claim is one
  * statement guarded by `status = 'QUEUED'`, so among replicas and agents
  * racing for a run exactly one wins; it is also scoped to the claimant's
- * organization and deployments, so a run never crosses tenants.
+ * organization (in the statement and by row-level security) and deployments,
+ * so a run never crosses tenants.
  */
 @Injectable()
 export class DispatchRepository {
-  constructor(@Inject(PgPool) private readonly pg: PgPool) {}
+  constructor(@Inject(TenantDb) private readonly db: TenantDb) {}
 
   /** Claims run `runId` if it is still QUEUED and the claimant may serve it; undefined otherwise. */
   async claimRun(runId: string, who: Claimant, leaseTtlMs: number): Promise<ClaimedRunRow | undefined> {
@@ -94,11 +95,13 @@ export class DispatchRepository {
     const scoped = scope !== null;
     const values: unknown[] = [runId, who.agentId, leaseTtlMs, who.orgId];
     if (scope !== null) values.push([...scope]);
-    const res = await this.pg.pool.query<ClaimedRunRow>({
-      name: scoped ? 'gantry_claim_run_scoped' : 'gantry_claim_run_org',
-      text: scoped ? SQL.claimOneScoped : SQL.claimOneOrgWide,
-      values,
-    });
+    const res = await this.db.raw(who.orgId, (c) =>
+      c.query<ClaimedRunRow>({
+        name: scoped ? 'gantry_claim_run_scoped' : 'gantry_claim_run_org',
+        text: scoped ? SQL.claimOneScoped : SQL.claimOneOrgWide,
+        values,
+      }),
+    );
     return res.rows[0];
   }
 
@@ -108,11 +111,13 @@ export class DispatchRepository {
     const scoped = scope !== null;
     const values: unknown[] = [limit, who.agentId, leaseTtlMs, who.orgId];
     if (scope !== null) values.push([...scope]);
-    const res = await this.pg.pool.query<ClaimedRunRow>({
-      name: scoped ? 'gantry_claim_oldest_scoped' : 'gantry_claim_oldest_org',
-      text: scoped ? SQL.claimOldestScoped : SQL.claimOldestOrgWide,
-      values,
-    });
+    const res = await this.db.raw(who.orgId, (c) =>
+      c.query<ClaimedRunRow>({
+        name: scoped ? 'gantry_claim_oldest_scoped' : 'gantry_claim_oldest_org',
+        text: scoped ? SQL.claimOldestScoped : SQL.claimOldestOrgWide,
+        values,
+      }),
+    );
     return res.rows;
   }
 
@@ -120,8 +125,8 @@ export class DispatchRepository {
    * Puts a claimed run that could not be delivered (its stream closed first)
    * back to QUEUED and announces it again on `gantry_run_queued`.
    */
-  async requeue(runId: string, agentId: string): Promise<boolean> {
-    const res = await this.pg.pool.query(SQL.requeue, [runId, agentId]);
+  async requeue(orgId: string, runId: string, agentId: string): Promise<boolean> {
+    const res = await this.db.raw(orgId, (c) => c.query(SQL.requeue, [runId, agentId]));
     return (res.rowCount ?? 0) > 0;
   }
 }

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from '../config/control-plane.config';
 import { CHANNELS, PgListener } from '../database/pg-listener';
 import { LOGGER } from '../logging/logger';
-import { AgentsRepository } from '../agents/agents.repository';
 import { SessionRegistry, type SessionHandle } from '../agents/session-registry';
 import { isUuid } from '../agents/uuid';
 import { DispatchRepository, type ClaimedRunRow } from './dispatch.repository';
@@ -22,7 +21,7 @@ export const DISPATCH_RECONCILE_INTERVAL_MS = 30_000;
 
 /**
  * Hands queued runs to agent sessions of this replica, pushed, never polled:
- * `NOTIFY gantry_run_queued {runId, deploymentId}` (sent by the launch
+ * `NOTIFY gantry_run_queued {runId, deploymentId, orgId}` (sent by the launch
  * transaction at commit) picks a local session serving that deployment with a
  * free slot, round-robin, and claims the run in one statement; a session that
  * connects or announces slots claims the oldest queued runs of its
@@ -34,8 +33,10 @@ export const DISPATCH_RECONCILE_INTERVAL_MS = 30_000;
 export class DispatchService implements OnModuleInit {
   private readonly log: Logger;
   private readonly unsubscribe: Array<() => void> = [];
-  private readonly deploymentOrgs = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
+  /** Sessions with a fill (claimOldest) in flight, and those a queued run missed meanwhile. */
+  private readonly filling = new Set<SessionHandle>();
+  private readonly refill = new Set<SessionHandle>();
   private stopped = false;
 
   constructor(
@@ -44,7 +45,6 @@ export class DispatchService implements OnModuleInit {
     @Inject(PgListener) private readonly listener: PgListener,
     @Inject(SessionRegistry) private readonly registry: SessionRegistry,
     @Inject(DispatchRepository) private readonly repo: DispatchRepository,
-    @Inject(AgentsRepository) private readonly agents: AgentsRepository,
   ) {
     this.log = logger.child({ module: 'dispatch' });
   }
@@ -69,11 +69,12 @@ export class DispatchService implements OnModuleInit {
     const msg = parsePayload(payload);
     const runId = msg?.['runId'];
     const deploymentId = msg?.['deploymentId'];
-    if (!isUuid(runId) || !isUuid(deploymentId)) {
+    const orgId = msg?.['orgId'];
+    if (!isUuid(runId) || !isUuid(deploymentId) || !isUuid(orgId)) {
       this.log.warn({ payload }, `ignored a malformed ${CHANNELS.runQueued} notification`);
       return;
     }
-    this.dispatchRun(runId, deploymentId).catch((error: unknown) => this.log.error({ err: error, runId }, 'dispatch of a queued run failed; it stays queued'));
+    this.dispatchRun(runId, deploymentId, orgId).catch((error: unknown) => this.log.error({ err: error, runId }, 'dispatch of a queued run failed; it stays queued'));
   }
 
   private onRunCancel(payload: string): void {
@@ -92,11 +93,15 @@ export class DispatchService implements OnModuleInit {
    * Offers one newly queued run to a local session. Resolves when it was
    * delivered, taken by someone else, or no local session can take it.
    */
-  async dispatchRun(runId: string, deploymentId: string): Promise<void> {
+  async dispatchRun(runId: string, deploymentId: string, orgId: string): Promise<void> {
     if (this.stopped) return;
-    const orgId = this.registry.hasOrgWideSessions() ? await this.orgOf(deploymentId) : undefined;
     const session = this.registry.pick(deploymentId, orgId);
-    if (!session || session.reserveSlots(1) === 0) return;
+    if (!session || session.reserveSlots(1) === 0) {
+      // Slots may be reserved by an in-flight fill whose snapshot predates this
+      // run: have those fills look again instead of waiting for reconciliation.
+      for (const filling of this.filling) this.refill.add(filling);
+      return;
+    }
     let row: ClaimedRunRow | undefined;
     try {
       row = await this.repo.claimRun(runId, session, this.config.leaseTtlMs);
@@ -117,15 +122,19 @@ export class DispatchService implements OnModuleInit {
     const reserved = session.reserveSlots(MAX_CLAIM_BATCH);
     if (reserved === 0) return;
     let rows: ClaimedRunRow[];
+    this.filling.add(session);
     try {
       rows = await this.repo.claimOldest(reserved, session, this.config.leaseTtlMs);
     } catch (error) {
       session.releaseSlots(reserved);
       throw error;
+    } finally {
+      this.filling.delete(session);
     }
     session.releaseSlots(reserved - rows.length);
     for (const row of rows) this.deliver(session, row);
-    if (rows.length === MAX_CLAIM_BATCH) await this.fillSlots(session);
+    const again = this.refill.delete(session);
+    if (rows.length === MAX_CLAIM_BATCH || (again && session.availableSlots() > 0)) await this.fillSlots(session);
   }
 
   private deliver(session: SessionHandle, row: ClaimedRunRow): void {
@@ -144,7 +153,7 @@ export class DispatchService implements OnModuleInit {
     }
     // The stream closed between claim and send: the agent never saw the run, so it may go to another agent.
     this.repo
-      .requeue(row.id, session.agentId)
+      .requeue(session.orgId, row.id, session.agentId)
       .catch((error: unknown) => this.log.error({ err: error, runId: row.id }, 'could not requeue an undeliverable run; its lease will expire'));
   }
 
@@ -155,14 +164,6 @@ export class DispatchService implements OnModuleInit {
     }
   }
 
-  /** Organization of a deployment (cached forever: a deployment never changes organization). */
-  private async orgOf(deploymentId: string): Promise<string | undefined> {
-    const cached = this.deploymentOrgs.get(deploymentId);
-    if (cached) return cached;
-    const orgId = await this.agents.findDeploymentOrg(deploymentId);
-    if (orgId) this.deploymentOrgs.set(deploymentId, orgId);
-    return orgId;
-  }
 }
 
 function parsePayload(payload: string): Record<string, unknown> | undefined {

@@ -21,7 +21,7 @@ async function admin(sql: string): Promise<void> {
 
 before(async () => {
   db = await createTestDatabase();
-  cp = await startControlPlane(loadControlPlaneConfig({}, { databaseUrl: db.url, httpPort: 0, grpcPort: 0, logLevel: 'fatal' }));
+  cp = await startControlPlane(loadControlPlaneConfig({}, { databaseUrl: db.appUrl, httpPort: 0, grpcPort: 0, logLevel: 'fatal' }));
 });
 
 after(async () => {

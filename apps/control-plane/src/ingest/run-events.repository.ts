@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hasCostEvents } from '../cost/ingest/cost-events';
 import { CostIngestService } from '../cost/ingest/cost-ingest.service';
-import { PgPool } from '../database/pg-pool';
+import { TenantDb } from '../database/tenant-db';
 import { CHANNELS } from '../database/pg-listener';
 import { LEASE_EXPIRED_REASON_PREFIX } from '../leases/leases.repository';
 import type { PreparedEventBatch } from './event-batch';
@@ -102,7 +102,7 @@ const RETRYABLE = new Set(['40P01', '40001']);
 @Injectable()
 export class RunEventsRepository {
   constructor(
-    @Inject(PgPool) private readonly pg: PgPool,
+    @Inject(TenantDb) private readonly tenant: TenantDb,
     @Inject(CostIngestService) private readonly costs: CostIngestService,
   ) {}
 
@@ -131,9 +131,10 @@ export class RunEventsRepository {
     for (let attempt = 1; ; attempt++) {
       try {
         if (hasCostEvents(batch)) {
+          // Same transaction as the events, organization set (TenantDb.raw inside storeWithCosts).
           return await this.costs.storeWithCosts(batch, orgId, async (client) => (await client.query<HeldRunRow>({ name: 'gantry_store_events', text: STORE_BATCH, values })).rows);
         }
-        const res = await this.pg.pool.query<HeldRunRow>({ name: 'gantry_store_events', text: STORE_BATCH, values });
+        const res = await this.tenant.raw(orgId, (c) => c.query<HeldRunRow>({ name: 'gantry_store_events', text: STORE_BATCH, values }));
         return res.rows;
       } catch (error) {
         const code = (error as { code?: unknown }).code;

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, RunModel } from '@gantry/db';
 import type { RunStatus } from '@gantry/domain';
-import { PrismaService } from '../database/prisma.service';
-import { PgPool } from '../database/pg-pool';
 import { CHANNELS } from '../database/pg-listener';
+import { TenantDb } from '../database/tenant-db';
 import type { TimeIdCursor } from '../api/pagination/cursor';
 
 // One statement (a single implicit transaction): the notifications go out exactly when the row commits.
@@ -13,10 +12,10 @@ const INSERT_QUEUED = `
     INSERT INTO runs (id, org_id, deployment_id, code_location_id, code_location_version, status, asset_keys,
                       partition_key, partition_range_start, partition_range_end, tags, traceparent, launched_by)
     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, 'QUEUED', $6::text[], $7, $8, $9, $10::jsonb, $11, $12)
-    RETURNING id, deployment_id, created_at
+    RETURNING id, org_id, deployment_id, created_at
   )
   SELECT created_at,
-         pg_notify('${CHANNELS.runQueued}', json_build_object('runId', id, 'deploymentId', deployment_id)::text)::text AS queued,
+         pg_notify('${CHANNELS.runQueued}', json_build_object('runId', id, 'deploymentId', deployment_id, 'orgId', org_id)::text)::text AS queued,
          pg_notify('${CHANNELS.runEvents}', json_build_object('runId', id)::text)::text AS events
   FROM created`;
 
@@ -77,22 +76,15 @@ export interface EventsPageKey {
  */
 @Injectable()
 export class RunsRepository {
-  constructor(
-    @Inject(PrismaService) private readonly prisma: PrismaService,
-    @Inject(PgPool) private readonly pg: PgPool,
-  ) {}
-
-  private get db() {
-    return this.prisma.client;
-  }
+  constructor(@Inject(TenantDb) private readonly tenant: TenantDb) {}
 
   findById(orgId: string, id: string): Promise<RunModel | null> {
-    return this.db.run.findFirst({ where: { id, orgId } });
+    return this.tenant.forOrg(orgId).run.findFirst({ where: { id, orgId } });
   }
 
   /** Runs newest first, strictly after `after`; `limit` rows at most. */
   list(orgId: string, filter: RunFilter, limit: number, after: TimeIdCursor | null): Promise<RunModel[]> {
-    return this.db.run.findMany({
+    return this.tenant.forOrg(orgId).run.findMany({
       where: {
         orgId,
         deploymentId: filter.deploymentId,
@@ -107,7 +99,7 @@ export class RunsRepository {
 
   /** Events of one run with `seq > afterSeq`, in seq order, at most `limit`. */
   async eventsAfter(orgId: string, runId: string, afterSeq: number, limit: number): Promise<RunEventRow[]> {
-    const rows = await this.db.runEvent.findMany({
+    const rows = await this.tenant.forOrg(orgId).runEvent.findMany({
       where: { orgId, runId, seq: { gt: afterSeq } },
       orderBy: { seq: 'asc' },
       take: limit,
@@ -118,7 +110,7 @@ export class RunsRepository {
 
   /** Several event pages (of several runs) in one statement: `result[i]` answers `keys[i]`. */
   async eventsPages(orgId: string, keys: readonly EventsPageKey[]): Promise<RunEventRow[][]> {
-    const rows = await this.db.$queryRaw<(RawEventRow & { i: bigint })[]>`
+    const rows = await this.tenant.tx(orgId, (tx) => tx.$queryRaw<(RawEventRow & { i: bigint })[]>`
       SELECT k.i, e.run_id, e.seq, e.type, e.level, e.message, e.asset_key, e.payload, e.timestamp
       FROM unnest(${keys.map((k) => k.runId)}::uuid[], ${keys.map((k) => k.afterSeq)}::int[], ${keys.map((k) => k.limit)}::int[])
         WITH ORDINALITY AS k(run_id, after_seq, lim, i)
@@ -127,29 +119,31 @@ export class RunsRepository {
         WHERE r.org_id = ${orgId}::uuid AND r.run_id = k.run_id AND r.seq > k.after_seq
         ORDER BY r.seq LIMIT k.lim
       ) e
-      ORDER BY k.i, e.seq`;
+      ORDER BY k.i, e.seq`);
     const pages: RunEventRow[][] = keys.map(() => []);
     for (const row of rows) pages[Number(row.i) - 1]?.push(eventFromRaw(row));
     return pages;
   }
 
   /**
-   * Inserts a QUEUED run and notifies `gantry_run_queued` `{runId, deploymentId}`
-   * and `gantry_run_events` `{runId}`, in ONE statement (a single implicit
+   * Inserts a QUEUED run and notifies `gantry_run_queued` `{runId, deploymentId, orgId}`
+   * and `gantry_run_events` `{runId}`, in ONE statement (inside the tenant
    * transaction: the notifications are delivered exactly when the row commits).
-   * One round trip instead of an interactive transaction's five keeps the
+   * One statement instead of an interactive Prisma transaction keeps the
    * launch cheap for the replica that also dispatches; so does the raw pool
    * (Prisma's per-statement CPU competes with the dispatch claim that this
    * very commit wakes).
    */
   async insertQueued(orgId: string, run: NewRun): Promise<RunModel> {
     const id = randomUUID();
-    const res = await this.pg.pool.query<{ created_at: Date }>({
-      name: 'gantry_insert_queued_run',
-      text: INSERT_QUEUED,
-      values: [id, orgId, run.deploymentId, run.codeLocationId, run.codeLocationVersion, run.assetKeys, run.partitionKey,
-        run.partitionRangeStart, run.partitionRangeEnd, JSON.stringify(run.tags), run.traceparent, run.launchedBy],
-    });
+    const res = await this.tenant.raw(orgId, (c) =>
+      c.query<{ created_at: Date }>({
+        name: 'gantry_insert_queued_run',
+        text: INSERT_QUEUED,
+        values: [id, orgId, run.deploymentId, run.codeLocationId, run.codeLocationVersion, run.assetKeys, run.partitionKey,
+          run.partitionRangeStart, run.partitionRangeEnd, JSON.stringify(run.tags), run.traceparent, run.launchedBy],
+      }),
+    );
     const rows = res.rows;
     return {
       id,
@@ -172,7 +166,7 @@ export class RunsRepository {
    * must stop it, and `gantry_run_events` `{runId}`.
    */
   cancel(orgId: string, runId: string, plan: (status: RunStatus) => CancelStep): Promise<CancelOutcome> {
-    return this.db.$transaction(async (tx): Promise<CancelOutcome> => {
+    return this.tenant.tx(orgId, async (tx): Promise<CancelOutcome> => {
       const [locked] = await tx.$queryRaw<{ status: RunStatus; agent_id: string | null }[]>`
         SELECT status::text AS status, agent_id FROM runs WHERE id = ${runId}::uuid AND org_id = ${orgId}::uuid FOR UPDATE`;
       if (!locked) return { kind: 'not_found' };

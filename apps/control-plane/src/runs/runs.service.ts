@@ -7,6 +7,8 @@ import { DomainError } from '../api/errors/domain-error';
 import { decodeTimeIdCursor, encodeTimeIdCursor, isUuid, pageSize } from '../api/pagination/cursor';
 import { toConnection, type ConnectionShape } from '../api/pagination/connection';
 import { actorRef, type AuthContext } from '../auth/auth-context';
+import { ForbiddenError } from '../auth/auth.errors';
+import { covers } from '../rbac/authorize';
 import { CatalogService, normalizeAssetKey } from '../catalog/catalog.service';
 import type { LaunchRunInput } from './dto/launch-run.input';
 import type { Run } from './models/run.model';
@@ -97,6 +99,10 @@ export class RunsService {
     const selection = await this.catalog.launchSelection(auth.orgId, input.deployment, input.assetKeys);
     if (selection.codeLocations.length !== 1) throw new RunSpansCodeLocationsError(selection.codeLocations.map((c) => c.name).sort());
     const location = selection.codeLocations[0]!;
+    // The guard let code-location grants through for the deployment; now the location is known.
+    if (!covers(auth.grants, 'LAUNCHER', { kind: 'code_location', deploymentId: selection.deployment.id, codeLocationId: location.id })) {
+      throw new ForbiddenError(`launchRun requires the role LAUNCHER on code location ${JSON.stringify(location.name)}`, { requiredRole: 'LAUNCHER' });
+    }
     const partition = resolveRunPartition(selection.assets, input.partitionKey, input.partitionRange);
     if (!location.currentVersion) throw new CodeLocationNotReadyError(location.name);
     const row = await this.repo.insertQueued(auth.orgId, {

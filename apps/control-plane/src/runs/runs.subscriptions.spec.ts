@@ -135,7 +135,7 @@ describe('run subscriptions over graphql-ws', () => {
     await eventually(() => hub.watcherCount === 2, 5000, 'two watchers');
     first.unsubscribe();
     await eventually(() => hub.watcherCount === 1, 2000, 'unsubscribe to remove its watcher');
-    assert.equal(second.messages.length, 1);
+    await eventually(() => second.messages.length === 1, 2000, 'the status subscription to send the run once');
     await client.dispose();
     await eventually(() => hub.watcherCount === 0, 2000, 'closing the socket to remove the last watcher');
   });

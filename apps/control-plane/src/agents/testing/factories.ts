@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { PrismaClient } from '@gantry/db';
 import { mintToken } from '@gantry/domain';
+import { registerTestSecret } from '@gantry/telemetry/testing';
 
 /** A fresh organization with its `prod` deployment. */
 export interface TestOrg {
@@ -35,6 +36,7 @@ export interface AgentTokenOptions {
 /** Mints and stores an agent token; returns the secret value and the row id. */
 export async function createAgentToken(prisma: PrismaClient, orgId: string, options: AgentTokenOptions = {}): Promise<{ token: string; id: string }> {
   const t = mintToken('agent');
+  registerTestSecret(t.value, 'agent token');
   const row = await prisma.agentToken.create({
     data: {
       orgId,
@@ -109,7 +111,7 @@ export interface QueueRunArgs {
 
 /**
  * Inserts a QUEUED run like the GraphQL launch mutation commits it: the row
- * and `NOTIFY gantry_run_queued {runId, deploymentId}` in one statement
+ * and `NOTIFY gantry_run_queued {runId, deploymentId, orgId}` in one statement
  * (delivered at commit). Returns the run id.
  */
 export async function queueRun(db: pg.Pool | pg.Client, args: QueueRunArgs): Promise<string> {
@@ -119,9 +121,9 @@ export async function queueRun(db: pg.Pool | pg.Client, args: QueueRunArgs): Pro
     `WITH r AS (
        INSERT INTO runs (id, org_id, deployment_id, code_location_id, code_location_version, status, asset_keys, partition_key, tags, traceparent)
        VALUES ($1, $2, $3, $4, $5, 'QUEUED', $6, $7, $8, $9)
-       RETURNING id, deployment_id
+       RETURNING id, org_id, deployment_id
      )
-     SELECT CASE WHEN $10::boolean THEN pg_notify('gantry_run_queued', json_build_object('runId', id, 'deploymentId', deployment_id)::text) END FROM r`,
+     SELECT CASE WHEN $10::boolean THEN pg_notify('gantry_run_queued', json_build_object('runId', id, 'deploymentId', deployment_id, 'orgId', org_id)::text) END FROM r`,
     [
       id,
       args.orgId,

@@ -6,16 +6,17 @@ import { LOGGER } from '../../logging/logger';
 import type { AuthErrorCode } from '../../auth/auth.errors';
 import type { CatalogErrorCode } from '../../catalog/catalog.errors';
 import type { RunsErrorCode } from '../../runs/runs.errors';
+import type { TenancyErrorCode } from '../../tenancy/tenancy.errors';
 import type { ApiErrorCode } from './api.errors';
 import { DomainError } from './domain-error';
 
 /** Every code a service of the public API may throw; the mapper below must handle each. */
-export type PublicErrorCode = AuthErrorCode | CatalogErrorCode | RunsErrorCode | ApiErrorCode;
+export type PublicErrorCode = AuthErrorCode | CatalogErrorCode | RunsErrorCode | ApiErrorCode | TenancyErrorCode;
 
 /** How an error code travels over GraphQL: the class of failure and the HTTP status it implies. */
 export interface ErrorClass {
-  /** NOT_FOUND, BAD_USER_INPUT, CONFLICT, UNAUTHENTICATED: lets generic clients react without knowing every code. */
-  kind: 'UNAUTHENTICATED' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT';
+  /** NOT_FOUND, BAD_USER_INPUT, CONFLICT, UNAUTHENTICATED, FORBIDDEN: lets generic clients react without knowing every code. */
+  kind: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT';
   /** HTTP status for a response that fails with this error; the status plugin applies it for 401 only. */
   httpStatus: number;
 }
@@ -25,6 +26,14 @@ export function classifyError(code: PublicErrorCode): ErrorClass {
   switch (code) {
     case 'UNAUTHENTICATED':
       return { kind: 'UNAUTHENTICATED', httpStatus: 401 };
+    case 'FORBIDDEN':
+    case 'ROLE_TOO_HIGH':
+      return { kind: 'FORBIDDEN', httpStatus: 403 };
+    case 'MEMBER_NOT_FOUND':
+    case 'TEAM_NOT_FOUND':
+    case 'GRANT_NOT_FOUND':
+    case 'INVITATION_NOT_FOUND':
+    case 'TOKEN_NOT_FOUND':
     case 'DEPLOYMENT_NOT_FOUND':
     case 'ASSET_NOT_FOUND':
     case 'RUN_NOT_FOUND':
@@ -33,7 +42,12 @@ export function classifyError(code: PublicErrorCode): ErrorClass {
     case 'PARTITION_INVALID':
     case 'INVALID_CURSOR':
     case 'INVALID_ARGUMENT':
+    case 'ORGANIZATION_REQUIRED':
       return { kind: 'BAD_USER_INPUT', httpStatus: 400 };
+    case 'ORGANIZATION_SLUG_TAKEN':
+    case 'DEPLOYMENT_EXISTS':
+    case 'TEAM_EXISTS':
+    case 'LAST_OWNER':
     case 'RUN_ALREADY_FINISHED':
     case 'CODE_LOCATION_NOT_READY':
       return { kind: 'CONFLICT', httpStatus: 409 };
@@ -46,6 +60,18 @@ export function classifyError(code: PublicErrorCode): ErrorClass {
 
 const PUBLIC_CODES: ReadonlySet<string> = new Set<PublicErrorCode>([
   'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'ORGANIZATION_REQUIRED',
+  'ORGANIZATION_SLUG_TAKEN',
+  'DEPLOYMENT_EXISTS',
+  'MEMBER_NOT_FOUND',
+  'TEAM_NOT_FOUND',
+  'TEAM_EXISTS',
+  'GRANT_NOT_FOUND',
+  'INVITATION_NOT_FOUND',
+  'TOKEN_NOT_FOUND',
+  'ROLE_TOO_HIGH',
+  'LAST_OWNER',
   'DEPLOYMENT_NOT_FOUND',
   'ASSET_NOT_FOUND',
   'RUN_NOT_FOUND',

@@ -19,6 +19,8 @@ export class UnauthenticatedStatusPlugin implements ApolloServerPlugin<GraphqlCo
         if (errors?.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) {
           response.http.status = 401;
           response.http.headers.set('www-authenticate', 'Bearer');
+        } else if (errors?.length && errors.every((e) => e.extensions?.['kind'] === 'FORBIDDEN')) {
+          response.http.status = 403;
         }
       },
     };

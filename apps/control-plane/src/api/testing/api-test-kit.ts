@@ -9,7 +9,9 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createPrismaClient, createTestDatabase, type Prisma, type PrismaClient, type TestDatabase } from '@gantry/db';
 import { mintToken, type RunStatus } from '@gantry/domain';
+import { registerTestSecret } from '@gantry/telemetry/testing';
 import { loadControlPlaneConfig } from '../../config/control-plane.config';
+import { testRunLogger } from '../../logging/testing/test-run-logger';
 import { startControlPlane, type RunningControlPlane } from '../../server';
 
 /** A running control plane on its own database, with a seeding client. */
@@ -32,10 +34,17 @@ export interface GqlResponse<T> {
   errors: { message: string; extensions?: Record<string, unknown> }[] | undefined;
 }
 
-/** Starts the real server (HTTP and gRPC on port 0) on a fresh database cloned from the migrated template. */
-export async function startApiHarness(): Promise<ApiHarness> {
+/**
+ * Starts the real server (HTTP and gRPC on port 0) on a fresh database cloned
+ * from the migrated template. `env` sets configuration variables (e.g.
+ * `{ GANTRY_GRAPHQL_MAX_COST: '50' }`).
+ */
+export async function startApiHarness(options: { env?: Record<string, string> } = {}): Promise<ApiHarness> {
   const db = await createTestDatabase();
-  const server = await startControlPlane(loadControlPlaneConfig({}, { databaseUrl: db.url, httpPort: 0, grpcPort: 0, logLevel: 'warn' }));
+  // Under `npm test` the server logs at debug into the run's log folder, which is checked for registered secrets.
+  const logger = testRunLogger();
+  const config = loadControlPlaneConfig(options.env ?? {}, { databaseUrl: db.appUrl, httpPort: 0, grpcPort: 0, logLevel: 'warn' });
+  const server = await startControlPlane(config, logger ? { logger } : {});
   const prisma = createPrismaClient({ databaseUrl: db.url, maxConnections: 4 });
   const clients: Client[] = [];
   return {
@@ -97,6 +106,7 @@ export async function createTenant(prisma: PrismaClient, deploymentNames: string
 /** Creates an API token; `expiresAt`/`revokedAt` make it invalid on purpose. */
 export async function createApiToken(prisma: PrismaClient, orgId: string, options: { expiresAt?: Date; revokedAt?: Date } = {}): Promise<{ value: string; id: string }> {
   const t = mintToken('api');
+  registerTestSecret(t.value, 'API token');
   const row = await prisma.apiToken.create({ data: { orgId, name: `t-${t.prefix}`, tokenHash: t.hash, prefix: t.prefix, ...options } });
   return { value: t.value, id: row.id };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { PrismaService } from '../../database/prisma.service';
+import { PgPool } from '../../database/pg-pool';
 import { TenantDb } from '../../database/tenant-db';
 import { LOGGER } from '../../logging/logger';
 import { slackAlertPayload, type CostAlertMessage } from './slack-payload';
@@ -51,8 +51,8 @@ RETURNING a.id, a.attempts, b.webhook_url, b.name, b.scope, b.group_name, d.name
  * Delivers budget alerts (an outbox in `cost_alerts`) to each budget's
  * webhook as a Slack-compatible JSON POST. Woken by {@link kick} after an
  * ingest transaction raised alerts; retries failures with backoff (every
- * 10 s sweep of organizations with pending alerts; at boot, a sweep of all
- * organizations). A 2xx answer marks the alert delivered; anything else
+ * 10 s sweep of organizations with pending alerts; at boot, a sweep of the
+ * organizations with pending alerts, via gantry_cost_alert_organizations). A 2xx answer marks the alert delivered; anything else
  * records the error and schedules another attempt (30 s × 2^attempts),
  * up to {@link MAX_DELIVERY_ATTEMPTS}.
  */
@@ -67,7 +67,7 @@ export class CostAlertDeliverer implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     @Inject(TenantDb) private readonly tenantDb: TenantDb,
-    @Inject(PrismaService) private readonly prisma: PrismaService,
+    @Inject(PgPool) private readonly pg: PgPool,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ module: 'cost-alerts' });
@@ -76,9 +76,10 @@ export class CostAlertDeliverer implements OnApplicationBootstrap, OnModuleDestr
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.drainSoon(), RETRY_EVERY_MS);
     this.timer.unref();
-    void this.prisma.client.organization
-      .findMany({ select: { id: true } })
-      .then((orgs) => orgs.forEach((o) => this.kick(o.id)))
+    // No organization is set here, so row-level security would hide every alert: a SECURITY DEFINER function names the organizations with pending ones.
+    void this.pg.pool
+      .query<{ org_id: string }>('SELECT org_id FROM gantry_cost_alert_organizations($1) AS org_id', [MAX_DELIVERY_ATTEMPTS])
+      .then((r) => r.rows.forEach((o) => this.kick(o.org_id)))
       .catch((error: unknown) => this.log.warn({ err: error }, 'could not list organizations for the alert sweep'));
   }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { TenantDb } from '../../database/tenant-db';
 
 /** A budget row with its deployment name and asset key. */
@@ -50,7 +51,12 @@ export class CostBudgetsRepository {
   }
 
   /** Inserts a budget; returns null when the name is taken in the organization. */
-  create(orgId: string, b: { name: string; deploymentId: string; scope: string; assetId: string | null; groupName: string | null; period: string; limitUsd: string; webhookUrl: string; createdBy: string }): Promise<CostBudgetRow | null> {
+  create(
+    orgId: string,
+    b: { name: string; deploymentId: string; scope: string; assetId: string | null; groupName: string | null; period: string; limitUsd: string; webhookUrl: string; createdBy: string },
+    /** Runs last in the same transaction (the audit event), only when the budget was inserted. */
+    onCreated?: (client: pg.PoolClient, row: CostBudgetRow) => Promise<void>,
+  ): Promise<CostBudgetRow | null> {
     return this.db.raw(orgId, async (c) => {
       const ins = await c.query<{ id: string }>(
         `INSERT INTO cost_budgets (id, org_id, deployment_id, name, scope, asset_id, group_name, period, limit_usd, webhook_url, created_by)
@@ -63,15 +69,26 @@ export class CostBudgetsRepository {
         `SELECT ${BUDGET_COLUMNS} FROM cost_budgets b JOIN deployments d ON d.id = b.deployment_id LEFT JOIN assets a ON a.id = b.asset_id WHERE b.id = $1`,
         [ins.rows[0]!.id],
       );
-      return row.rows[0]!;
+      const created = row.rows[0]!;
+      if (onCreated) await onCreated(c, created);
+      return created;
     });
   }
 
   /** Deletes a budget and its alerts; false when there is no such budget in the organization. */
-  delete(orgId: string, id: string): Promise<boolean> {
+  delete(orgId: string, id: string, onDeleted?: (client: pg.PoolClient, before: Record<string, unknown>) => Promise<void>): Promise<boolean> {
     return this.db.raw(orgId, async (c) => {
       await c.query('DELETE FROM cost_alerts WHERE org_id = $1 AND budget_id = $2', [orgId, id]);
-      return ((await c.query('DELETE FROM cost_budgets WHERE org_id = $1 AND id = $2', [orgId, id])).rowCount ?? 0) > 0;
+      const deleted = await c.query<Record<string, unknown>>(
+        `DELETE FROM cost_budgets WHERE org_id = $1 AND id = $2
+         RETURNING name, deployment_id AS "deploymentId", scope::text AS scope, asset_id AS "assetId", group_name AS "group", period::text AS period, limit_usd::text AS "limitUsd"`,
+        [orgId, id],
+      );
+      const before = deleted.rows[0];
+      if (!before) return false;
+      // Last: the audit event holds the organization's chain lock until commit.
+      if (onDeleted) await onDeleted(c, before);
+      return true;
     });
   }
 

@@ -1,7 +1,9 @@
 import { Inject, UseFilters } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { GraphqlErrorFilter } from '../../api/errors/graphql-error.filter';
 import { ExplicitParamTypes } from '../../api/explicit-param-types.decorator';
+import type { GraphqlContext } from '../../api/graphql-context';
+import { originOfGraphqlContext } from '../../audit/audit-mutation.interceptor';
 import type { AuthContext } from '../../auth/auth-context';
 import { CurrentAuth } from '../../auth/current-auth.decorator';
 import { CostService } from './cost.service';
@@ -92,12 +94,12 @@ export class CostResolver {
   }
 
   @Mutation(() => CostBudget, { description: 'Creates a USD budget; crossing 80 % and 100 % in a period alerts its webhook once each.' })
-  createCostBudget(@CurrentAuth() auth: AuthContext, @Args('input', { type: () => CreateCostBudgetInput }) input: CreateCostBudgetInput): Promise<CostBudget> {
-    return this.cost.createBudget(auth, input);
+  createCostBudget(@CurrentAuth() auth: AuthContext, @Context() ctx: GraphqlContext, @Args('input', { type: () => CreateCostBudgetInput }) input: CreateCostBudgetInput): Promise<CostBudget> {
+    return this.cost.createBudget(auth, input, originOfGraphqlContext(ctx));
   }
 
   @Mutation(() => Boolean, { description: 'Deletes a budget and its alerts; false when unknown.' })
-  deleteCostBudget(@CurrentAuth() auth: AuthContext, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
-    return this.cost.deleteBudget(auth, id);
+  deleteCostBudget(@CurrentAuth() auth: AuthContext, @Context() ctx: GraphqlContext, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
+    return this.cost.deleteBudget(auth, id, originOfGraphqlContext(ctx));
   }
 }

@@ -1,7 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { COST_UNITS, fromNano, isCostUnit, toNano } from '@gantry/domain';
 import { InvalidArgumentError } from '../../api/errors/api.errors';
-import { actorRef, type AuthContext } from '../../auth/auth-context';
+import { actorRef, type AuthContext, type RequestOrigin } from '../../auth/auth-context';
+import { ForbiddenError } from '../../auth/auth.errors';
+import { auditWho } from '../../audit/audit-actor';
+import { AuditLog } from '../../audit/audit-log.service';
+import { covers } from '../../rbac/authorize';
 import { AssetNotFoundError } from '../../catalog/catalog.errors';
 import { CatalogService, normalizeAssetKey } from '../../catalog/catalog.service';
 import { CostBudgetsRepository, type CostAlertRow, type CostBudgetRow } from './cost-budgets.repository';
@@ -48,10 +52,20 @@ export class CostService {
     @Inject(CostQueriesRepository) private readonly queries: CostQueriesRepository,
     @Inject(CostBudgetsRepository) private readonly budgets: CostBudgetsRepository,
     @Inject(CatalogService) private readonly catalog: CatalogService,
+    @Inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
+  /**
+   * The id of deployment `name`; null (every deployment) when no name is
+   * given, which needs an organization-wide grant (the guard only checked the
+   * default deployment). Errors: DEPLOYMENT_NOT_FOUND, FORBIDDEN.
+   */
   private async deploymentId(auth: AuthContext, name: string | null | undefined): Promise<string | null> {
-    return name ? (await this.catalog.requireDeployment(auth.orgId, name)).id : null;
+    if (name) return (await this.catalog.requireDeployment(auth.orgId, name)).id;
+    if (!covers(auth.grants, 'VIEWER', { kind: 'organization' })) {
+      throw new ForbiddenError('costs of every deployment require the role VIEWER on the organization; name a deployment', { requiredRole: 'VIEWER' });
+    }
+    return null;
   }
 
   private async assetId(auth: AuthContext, deployment: string, key: string): Promise<string> {
@@ -116,7 +130,7 @@ export class CostService {
    * (0, 1e9] USD, a webhook URL that is not http(s)), DEPLOYMENT_NOT_FOUND,
    * ASSET_NOT_FOUND.
    */
-  async createBudget(auth: AuthContext, input: CreateCostBudgetInput): Promise<CostBudget> {
+  async createBudget(auth: AuthContext, input: CreateCostBudgetInput, origin?: RequestOrigin | null): Promise<CostBudget> {
     const name = input.name.trim();
     if (name === '' || name.length > 200) throw new InvalidArgumentError('name', 'must be 1 to 200 characters');
     if (!Number.isFinite(input.limitUsd) || input.limitUsd <= 0 || input.limitUsd > MAX_LIMIT_USD) throw new InvalidArgumentError('limitUsd', `must be > 0 and at most ${MAX_LIMIT_USD}`);
@@ -149,15 +163,22 @@ export class CostService {
       limitUsd: fromNano(toNano(input.limitUsd)),
       webhookUrl: url.toString(),
       createdBy: actorRef(auth.actor),
+    }, async (c, created) => {
+      await this.audit.record(
+        { ...auditWho(auth, origin), action: 'cost_budget.create', target: { type: 'cost_budget', id: created.id }, after: { name, deployment: input.deployment, scope: input.scope, assetKey: input.assetKey ?? null, group: groupName, period: input.period, limitUsd: created.limit_usd } },
+        c,
+      );
     });
     if (!row) throw new InvalidArgumentError('name', `a budget named ${JSON.stringify(name)} already exists`);
     return toBudget(row);
   }
 
   /** Deletes a budget and its alerts; false when unknown. */
-  deleteBudget(auth: AuthContext, id: string): Promise<boolean> {
+  deleteBudget(auth: AuthContext, id: string, origin?: RequestOrigin | null): Promise<boolean> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return Promise.resolve(false);
-    return this.budgets.delete(auth.orgId, id);
+    return this.budgets.delete(auth.orgId, id, async (c, before) => {
+      await this.audit.record({ ...auditWho(auth, origin), action: 'cost_budget.delete', target: { type: 'cost_budget', id }, before, after: null }, c);
+    });
   }
 
   async alerts(auth: AuthContext, first: number): Promise<CostAlert[]> {

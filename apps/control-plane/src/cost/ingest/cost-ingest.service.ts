@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { fromNano, parseReportedCosts, type CostSourceName } from '@gantry/domain';
+import { AuditLog } from '../../audit/audit-log.service';
 import { TenantDb } from '../../database/tenant-db';
 import type { PreparedEventBatch } from '../../ingest/event-batch';
 import { LOGGER } from '../../logging/logger';
@@ -49,6 +50,7 @@ export class CostIngestService {
     @Inject(CostRecordsRepository) private readonly records: CostRecordsRepository,
     @Inject(CostBudgetsEvaluator) private readonly budgets: CostBudgetsEvaluator,
     @Inject(CostAlertDeliverer) private readonly deliverer: CostAlertDeliverer,
+    @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ module: 'cost-ingest' });
@@ -158,7 +160,7 @@ export class CostIngestService {
     if (problems.length > 0) this.log.warn({ orgId, problems: problems.slice(0, 10), count: problems.length }, 'cost records refused');
     const touched = await this.records.insert(client, orgId, out);
     const alerts = await this.budgets.evaluate(client, orgId, touched);
-    for (const alert of alerts) await recordCostAlertInAuditLog(client, orgId, alert);
+    for (const alert of alerts) await recordCostAlertInAuditLog(this.audit, client, orgId, alert);
     return alerts.length;
   }
 }
