@@ -118,7 +118,7 @@ describe('agent against a scripted control-plane peer', () => {
     assertContiguous(events, 3);
     assert.deepEqual(
       events.map((e) => e.type).filter((t) => t !== 'COMPUTE_LOG'),
-      ['RUN_STARTING', 'RUN_STARTED', 'PIPES_OPENED', 'LOG', 'ASSET_MATERIALIZATION', 'PIPES_CLOSED', 'RUN_SUCCESS'],
+      ['RUN_STARTING', 'RUN_STARTED', 'PIPES_OPENED', 'LOG', 'ASSET_MATERIALIZATION', 'PIPES_CLOSED', 'RUN_RESOURCE_USAGE', 'RUN_SUCCESS'],
     );
     assert.ok(events.every((e) => e.timestampMs > 1_600_000_000_000), 'timestamps in ms since the epoch');
     await p.waitFor('spool emptied', () => spoolFiles(agent.stateDir).length === 0);

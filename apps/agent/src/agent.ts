@@ -3,6 +3,7 @@ import { pino, type Logger } from 'pino';
 import { loadCodeLocation, type CodeLocationDefinition } from '@gantry/code-location';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '@gantry/pipes';
 import type { RunAssignment__Output } from '@gantry/proto';
+import type { PriceTable } from './cost/price-table';
 import { ProcessRunLauncher } from './launchers/process-launcher';
 import type { AdoptedRun, RunLauncher } from './launchers/run-launcher';
 import { EventSequencer } from './runs/event-sequencer';
@@ -36,6 +37,8 @@ export interface AgentOptions {
   deployments?: string[];
   /** Largest accepted Pipes message, bytes (default 1 MiB). */
   maxMessageBytes?: number;
+  /** Prices of run resources per launcher (default: AWS Fargate on-demand us-east-1; see cost/price-table.ts). */
+  prices?: PriceTable;
   /** Starts the runs (default: a {@link ProcessRunLauncher}). */
   launcher?: RunLauncher;
 }
@@ -268,6 +271,7 @@ export class Agent implements RunningAgent {
       runsDir: path.join(this.options.stateDir, 'runs'),
       logger: this.log,
       maxMessageBytes: this.options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      ...(this.options.prices && { prices: this.options.prices }),
     });
     this.executors.set(a.runId, executor);
     this.announceSlots();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_PRICE_TABLE, parsePriceTable, type PriceTable } from './cost/price-table';
 import { readEcsAgentConfig, type EcsAgentConfig } from './launchers/ecs/ecs-config';
 import { kubernetesRunSettingsSchema, type KubernetesRunSettings } from '@gantry/code-location';
 import { LAUNCHER_KINDS, type LauncherKind } from './launchers/run-launcher';
@@ -23,6 +24,12 @@ export interface AgentConfig {
   maxConcurrentRuns: number;
   /** pino level (GANTRY_LOG_LEVEL, default `info`). */
   logLevel: string;
+  /**
+   * Prices of run resources per launcher (GANTRY_AGENT_PRICES, JSON:
+   * `{"process": {"vcpuHourUsd": 0.05, "gbHourUsd": 0.006}}`; launchers not
+   * named keep the default, AWS Fargate on-demand us-east-1; see cost/price-table.ts).
+   */
+  prices: PriceTable;
   /** How runs are started (GANTRY_AGENT_LAUNCHER: `process` | `kubernetes` | `ecs`, default `process`). */
   launcher: LauncherKind;
   /** Settings of the Kubernetes launcher (read whatever the launcher, validated always). */
@@ -74,6 +81,13 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
   if (!Number.isInteger(maxConcurrentRuns) || maxConcurrentRuns < 1) problems.push('GANTRY_AGENT_MAX_RUNS must be a positive integer');
   const logLevel = env['GANTRY_LOG_LEVEL']?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`GANTRY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const pricesText = env['GANTRY_AGENT_PRICES']?.trim() ?? '';
+  let prices = DEFAULT_PRICE_TABLE;
+  if (pricesText !== '') {
+    const parsed = parsePriceTable(pricesText);
+    problems.push(...parsed.problems);
+    prices = parsed.table;
+  }
   const launcher = (env['GANTRY_AGENT_LAUNCHER']?.trim() || 'process') as LauncherKind;
   if (!LAUNCHER_KINDS.includes(launcher)) problems.push(`GANTRY_AGENT_LAUNCHER must be one of ${LAUNCHER_KINDS.join(', ')}, got ${JSON.stringify(launcher)}`);
   const namespace = env['GANTRY_K8S_NAMESPACE']?.trim() || podNamespace() || 'default';
@@ -104,6 +118,7 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     deployments: (env['GANTRY_AGENT_DEPLOYMENTS'] ?? '').split(',').map((d) => d.trim()).filter((d) => d.length > 0),
     maxConcurrentRuns,
     logLevel,
+    prices,
     launcher,
     kubernetes: { namespace, runDefaults },
     ...(ecs && { ecs }),

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     codeLocationPaths: config.codeLocationPaths,
     maxConcurrentRuns: config.maxConcurrentRuns,
     logLevel: config.logLevel,
+    prices: config.prices,
     deployments: config.deployments,
     launcher: createRunLauncher(config, log),
   });

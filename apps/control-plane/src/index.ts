@@ -4,3 +4,4 @@
  */
 export { startControlPlane, type RunningControlPlane } from './server';
 export { loadControlPlaneConfig, type ControlPlaneConfig } from './config/control-plane.config';
+export { TOP_ASSETS_SQL } from './cost/api/cost-queries.repository';

@@ -2,3 +2,4 @@ export * from './asset-key';
 export * from './run-status';
 export * from './run-event';
 export * from './tokens';
+export * from './cost';

@@ -30,6 +30,8 @@ export const RUN_EVENT_TYPES = [
   'ASSET_CHECK_EVALUATION',
   /** Pipes `report_custom_message`. payload: { payload: unknown } */
   'CUSTOM_MESSAGE',
+  /** Resources the run used and their price, sent once just before the terminal event. payload: ResourceUsagePayload (cost/resource-usage.ts) */
+  'RUN_RESOURCE_USAGE',
 ] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
 

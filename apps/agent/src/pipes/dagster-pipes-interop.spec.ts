@@ -71,7 +71,7 @@ test('upstream python dagster_pipes as the customer process: opened, log, materi
   const t = events.map((e) => e.type);
   assert.deepEqual(
     t.filter((x) => x !== 'COMPUTE_LOG'),
-    ['RUN_STARTING', 'RUN_STARTED', 'PIPES_OPENED', 'LOG', 'LOG', 'ASSET_MATERIALIZATION', 'ASSET_CHECK_EVALUATION', 'CUSTOM_MESSAGE', 'PIPES_CLOSED', 'RUN_SUCCESS'],
+    ['RUN_STARTING', 'RUN_STARTED', 'PIPES_OPENED', 'LOG', 'LOG', 'ASSET_MATERIALIZATION', 'ASSET_CHECK_EVALUATION', 'CUSTOM_MESSAGE', 'PIPES_CLOSED', 'RUN_RESOURCE_USAGE', 'RUN_SUCCESS'],
   );
   const body = (e: AgentRunEvent | undefined) => JSON.parse(e!.payloadJson) as Record<string, unknown>;
   const logs = events.filter((e) => e.type === 'LOG');

@@ -1,4 +1,4 @@
-import { assetKeyToString, parseAssetKey } from '@gantry/domain';
+import { assetKeyToString, parseAssetKey, parseReportedCosts } from '@gantry/domain';
 import { DEFAULT_MAX_MESSAGE_BYTES, parsePipesMessageLine, resolveMetadataTypes, type PipesException } from '@gantry/pipes';
 import type { RunEventInput } from '../runs/event-sequencer';
 import type { SplitLine } from './line-splitter';
@@ -92,11 +92,16 @@ export class PipesBridge {
       case 'report_asset_materialization': {
         const key = this.checkKey(m.params.asset_key, 'report_asset_materialization', text);
         if (key === undefined) return;
+        const metadata = resolveMetadataTypes(m.params.metadata);
         this.options.emit({
           type: 'ASSET_MATERIALIZATION',
           assetKey: key,
-          payload: { metadata: resolveMetadataTypes(m.params.metadata), dataVersion: m.params.data_version ?? null, partitionKey: this.options.partitionKey },
+          payload: { metadata, dataVersion: m.params.data_version ?? null, partitionKey: this.options.partitionKey },
         });
+        // Reported costs that break the convention are refused (the control plane stores no record for them); say so in the run.
+        for (const p of parseReportedCosts(metadata).problems) {
+          this.options.emit({ type: 'LOG', level: 'WARNING', assetKey: key, message: `reported cost refused: ${p.key} on ${key}: ${p.reason}`, payload: { costProblem: p } });
+        }
         return;
       }
       case 'report_asset_check': {

@@ -256,7 +256,7 @@ describe('process launcher + pipes bridge (real child processes)', () => {
     });
     assert.equal(outcome, 'canceled');
     assert.equal(terminal(events).type, 'RUN_CANCELED');
-    assert.equal(events.filter((e) => e.type.startsWith('RUN_') && e.type !== 'RUN_STARTING' && e.type !== 'RUN_STARTED').length, 1);
+    assert.equal(events.filter((e) => e.type.startsWith('RUN_') && e.type !== 'RUN_STARTING' && e.type !== 'RUN_STARTED' && e.type !== 'RUN_RESOURCE_USAGE').length, 1);
   });
 
   test('a command that cannot start → RUN_FAILURE naming it', async () => {

@@ -6,6 +6,8 @@ import { assetKeyToString, parseAssetKey } from '@gantry/domain';
 import { isPipesMessageLine, PIPES_VERSION_FIELD, type PipesContextData } from '@gantry/pipes';
 import type { RunAssignment__Output } from '@gantry/proto';
 import { contextFromTraceparent, gantryTracer, traceparentOf } from '@gantry/telemetry';
+import type { PriceTable } from '../cost/price-table';
+import { RunCostMeter } from '../cost/run-cost-meter';
 import type { LaunchedRun, RunExit, RunLauncher } from '../launchers/run-launcher';
 import { LineSplitter, type SplitLine } from '../pipes/line-splitter';
 import { MessageTail } from '../pipes/message-tail';
@@ -41,6 +43,8 @@ export interface RunExecutorOptions {
   maxMessageBytes: number;
   /** Time between SIGTERM and SIGKILL on cancel or timeout, ms (default 5000). */
   killGraceMs?: number;
+  /** Prices for the RUN_RESOURCE_USAGE event (default: Fargate us-east-1, cost/price-table.ts). */
+  prices?: PriceTable;
 }
 
 /** How a run ended, as the executor saw it. */
@@ -259,6 +263,9 @@ export class RunExecutor {
       }
     }
     const proc = this.proc;
+    // Measured cost: the process launcher's tree, from its pid (other launchers report no RUN_RESOURCE_USAGE yet).
+    const pid = proc.details['pid'];
+    const costMeter = launcher.kind === 'process' && typeof pid === 'number' ? RunCostMeter.start(pid, 'process', this.options.prices) : undefined;
     // A stop requested while launching applies now.
     if (this.currentStop() === 'cancel') void proc.stop(false).catch(() => undefined);
     if (this.currentStop() === 'revoke' || this.currentStop() === 'kill') void proc.stop(true).catch(() => undefined);
@@ -290,17 +297,18 @@ export class RunExecutor {
     if (this.timeoutTimer) clearTimeout(this.timeoutTimer);
     if (this.killTimer) clearTimeout(this.killTimer);
     if (exit === 'detached') {
-      await tail?.close();
+      await Promise.all([tail?.close(), costMeter?.discard()]);
       return 'detached';
     }
     if (this.currentStop() === 'kill') {
-      await tail?.close();
+      await Promise.all([tail?.close(), costMeter?.discard()]);
       return 'killed';
     }
     await tail?.drain();
     stdoutLines.end();
     stderrLines.end();
     computeLog.flushAll();
+    if (costMeter) sequencer.emit(await costMeter.usageEvent());
     return this.finish(exit, bridge, stderrTail);
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CodeLocationsRepository } from '../code-locations/code-locations.repository';
 import { CodeLocationsService } from '../code-locations/code-locations.service';
+import { CostIngestModule } from '../cost/cost-ingest.module';
 import { DispatchRepository } from '../dispatch/dispatch.repository';
 import { DispatchService } from '../dispatch/dispatch.service';
 import { EventIngestService } from '../ingest/event-ingest.service';
@@ -20,6 +21,7 @@ import { SessionRegistry } from './session-registry';
  * `startAgentGrpcServer`; stopped gracefully by `AgentGrpcServer` on `app.close()`.
  */
 @Module({
+  imports: [CostIngestModule],
   providers: [
     AgentsRepository,
     AgentAuthenticator,

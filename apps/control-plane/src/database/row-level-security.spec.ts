@@ -27,6 +27,7 @@ const DEFINER_FUNCTIONS = [
   'gantry_agent_token_by_hash(text)',
   'gantry_api_token_by_hash(text)',
   'gantry_audit_apply_retention(uuid)',
+  'gantry_cost_alert_organizations(integer)',
   'gantry_expired_leases(integer)',
   'gantry_organization_by_slug(text)',
   'gantry_sign_in(text,text,text,boolean,text)',
@@ -201,8 +202,11 @@ describe('row-level security', () => {
     for (const table of tenantTables) {
       const { rows } = await owner.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(t) AS row FROM ${quoteIdent(table)} t WHERE org_id = $1 LIMIT 1`, [b.orgId]);
       const row = rows[0]!.row;
-      // A copy of one of B's rows with a new id, so nothing but the policy can refuse it.
-      copies.set(table, { ...row, id: typeof row['id'] === 'number' ? Number(row['id']) + 1_000_000 : randomUUID() });
+      // A copy of one of B's rows with a new key, so nothing but the policy can refuse it: a new id, or for the
+      // cost rollups keyed by (asset, day/unit) without an id, a new unit.
+      if ('id' in row) copies.set(table, { ...row, id: typeof row['id'] === 'number' ? Number(row['id']) + 1_000_000 : randomUUID() });
+      else if ('unit' in row) copies.set(table, { ...row, unit: `rls-${randomUUID().slice(0, 8)}` });
+      else assert.fail(`${table}: has neither id nor unit; tell this test how to give a copy of its row a new key`);
     }
     await asApp(a.orgId, async (c) => {
       for (const [table, row] of copies) {
@@ -216,7 +220,7 @@ describe('row-level security', () => {
       assert.equal(user?.code, '42501', 'users: only the signed-in user (gantry.user_id) passes WITH CHECK');
     });
     for (const [table, row] of copies) {
-      assert.equal((await owner.query(`SELECT 1 FROM ${quoteIdent(table)} WHERE id = $1`, [row['id']])).rowCount, 0, `${table}: nothing was inserted`);
+      assert.equal((await owner.query(`SELECT 1 FROM ${quoteIdent(table)} t WHERE to_jsonb(t) @> $1::jsonb`, [JSON.stringify(row)])).rowCount, 0, `${table}: nothing was inserted`);
     }
   });
 
@@ -374,6 +378,23 @@ describe('row-level security', () => {
       assert.deepEqual(user.rows, [{ email, name: 'Sign In' }]);
       const grants = await owner.query('SELECT org_id, role FROM role_grants WHERE principal_id = $1', [first.user_id]);
       assert.deepEqual(grants.rows, [{ org_id: b.orgId, role: 'LAUNCHER' }]);
+    });
+
+    test('gantry_cost_alert_organizations: only the ids of organizations with alerts left to deliver', async () => {
+      const pending = async (max: number) =>
+        asApp(null, async (c) => {
+          const { rows, fields } = await c.query<{ org_id: string }>('SELECT org_id FROM gantry_cost_alert_organizations($1) AS org_id', [max]);
+          assert.deepEqual(fields.map((f) => f.name), ['org_id'], 'ids only');
+          return rows.map((r) => r.org_id).sort();
+        });
+      assert.deepEqual(await pending(8), [a.orgId, b.orgId].sort());
+      assert.deepEqual(await pending(0), [], 'alerts given up are not pending');
+      await owner.query('UPDATE cost_alerts SET delivered_at = now() WHERE org_id = $1', [b.orgId]);
+      try {
+        assert.deepEqual(await pending(8), [a.orgId], 'delivered alerts are not pending');
+      } finally {
+        await owner.query('UPDATE cost_alerts SET delivered_at = NULL WHERE org_id = $1', [b.orgId]);
+      }
     });
 
     test("gantry_audit_apply_retention: deletes only the named organization's expired events, never its newest", async () => {

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { hasCostEvents } from '../cost/ingest/cost-events';
+import { CostIngestService } from '../cost/ingest/cost-ingest.service';
 import { TenantDb } from '../database/tenant-db';
 import { CHANNELS } from '../database/pg-listener';
 import { LEASE_EXPIRED_REASON_PREFIX } from '../leases/leases.repository';
@@ -99,12 +101,18 @@ const RETRYABLE = new Set(['40P01', '40001']);
 /** Bulk storage of run events on the raw pg pool (the ingest hot path). */
 @Injectable()
 export class RunEventsRepository {
-  constructor(@Inject(TenantDb) private readonly tenant: TenantDb) {}
+  constructor(
+    @Inject(TenantDb) private readonly tenant: TenantDb,
+    @Inject(CostIngestService) private readonly costs: CostIngestService,
+  ) {}
 
   /**
    * Stores a prepared batch for `agentId` of `orgId` (see STORE_BATCH); only
    * runs the agent holds in that organization are touched. Returns those held
-   * runs. Retries up to twice on deadlock or serialization failure.
+   * runs. Retries up to twice on deadlock or serialization failure. A batch
+   * with cost-bearing events (RUN_RESOURCE_USAGE, `gantry/` cost metadata)
+   * stores its events and derives its cost records in one transaction
+   * (CostIngestService); other batches stay a single statement.
    */
   async storeBatch(batch: PreparedEventBatch, agentId: string, orgId: string): Promise<HeldRunRow[]> {
     const values = [
@@ -122,6 +130,10 @@ export class RunEventsRepository {
     ];
     for (let attempt = 1; ; attempt++) {
       try {
+        if (hasCostEvents(batch)) {
+          // Same transaction as the events, organization set (TenantDb.raw inside storeWithCosts).
+          return await this.costs.storeWithCosts(batch, orgId, async (client) => (await client.query<HeldRunRow>({ name: 'gantry_store_events', text: STORE_BATCH, values })).rows);
+        }
         const res = await this.tenant.raw(orgId, (c) => c.query<HeldRunRow>({ name: 'gantry_store_events', text: STORE_BATCH, values }));
         return res.rows;
       } catch (error) {

@@ -34,8 +34,8 @@ export interface SeededTenant {
  * deployment, code location and version, two assets with a dependency and a
  * check, a run (STARTED, lease expired when `expiredLease`), a run event, a
  * materialization, a check evaluation, agent token and agent, API token, a
- * user who is a member with an Owner grant and in a team, an invitation and
- * an audit event. `prisma` and `owner` must connect as the owner (they bypass
+ * user who is a member with an Owner grant and in a team, an invitation, an
+ * audit event, and cost rows (record, rollup, asset total, budget, pending alert). `prisma` and `owner` must connect as the owner (they bypass
  * row-level security).
  */
 export async function seedTenant(prisma: PrismaClient, owner: pg.Client, label: string, options: { expiredLease?: boolean } = {}): Promise<SeededTenant> {
@@ -75,6 +75,18 @@ export async function seedTenant(prisma: PrismaClient, owner: pg.Client, label: 
   await prisma.auditEvent.create({
     data: { id: randomUUID(), orgId, seq: 1n, occurredAt: new Date(), actorKind: 'system', action: 'test.seeded', prevHash: '0'.repeat(64), hash: 'f'.repeat(64) },
   });
+
+  // Cost: a record, its rollup and asset total, a budget and one undelivered alert.
+  const day = new Date(Date.UTC(2026, 10, 23));
+  await prisma.costRecord.create({
+    data: { orgId, deploymentId: org.prodDeploymentId, assetId: rawId, runId, eventSeq: 1, materializationSeq: 1, source: 'PRICED', metric: 'compute', unit: 'USD', amount: '0.125', occurredAt: new Date() },
+  });
+  await prisma.costDailyRollup.create({ data: { orgId, deploymentId: org.prodDeploymentId, assetId: rawId, day, unit: 'USD', amount: '0.125', pricedAmount: '0.125', recordCount: 1, cumAmount: '0.125' } });
+  await prisma.costAssetTotal.create({ data: { orgId, deploymentId: org.prodDeploymentId, assetId: rawId, unit: 'USD', firstDay: day, lastDay: day, total: '0.125' } });
+  const budget = await prisma.costBudget.create({
+    data: { orgId, deploymentId: org.prodDeploymentId, name: `${label}-budget`, scope: 'DEPLOYMENT', period: 'MONTH', limitUsd: '0.1', webhookUrl: 'http://127.0.0.1:9/hook' },
+  });
+  await prisma.costAlert.create({ data: { orgId, budgetId: budget.id, periodStart: new Date(Date.UTC(2026, 10, 1)), thresholdPercent: 100, spentUsd: '0.125', limitUsd: '0.1' } });
 
   const { rows } = await owner.query<{ table_name: string }>(
     `SELECT c.table_name FROM information_schema.columns c
