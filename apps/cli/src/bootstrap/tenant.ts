@@ -36,3 +36,16 @@ export async function createAgentToken(prisma: PrismaClient, orgId: string, name
   await prisma.agentToken.create({ data: { orgId, name, tokenHash: t.hash, prefix: t.prefix, deploymentIds } });
   return t.value;
 }
+
+/**
+ * Invites `email` as Owner of the organization unless an open or accepted
+ * invitation for it exists: on the embedded defaults, the person signing in
+ * through the development issuer with that email owns the `local`
+ * organization. Idempotent.
+ */
+export async function ensureOwnerInvitation(prisma: PrismaClient, orgId: string, email: string): Promise<void> {
+  const address = email.toLowerCase();
+  const existing = await prisma.invitation.findFirst({ where: { orgId, email: address, revokedAt: null, OR: [{ acceptedAt: { not: null } }, { expiresAt: { gt: new Date() } }] } });
+  if (existing) return;
+  await prisma.invitation.create({ data: { orgId, email: address, role: 'OWNER', invitedBy: 'gantry up', expiresAt: new Date(Date.now() + 365 * 24 * 3600 * 1000) } });
+}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import pg from 'pg';
 import { createPrismaClient, freePort, migrateDatabase, startEmbeddedPostgres } from '@gantry/db';
-import { createAgentToken, createApiToken, ensureTenant } from '../bootstrap/tenant';
+import { createAgentToken, createApiToken, ensureOwnerInvitation, ensureTenant } from '../bootstrap/tenant';
 import { startChildService, waitFor, type ChildService } from '../util/child-service';
 import { GantryApi } from '../util/graphql-client';
 import { launchAndFollow, type RunSummary } from './up-run';
@@ -21,6 +21,8 @@ interface UpOptions {
 
 const APP_ROLE = 'gantry_app';
 const APP_PASSWORD = 'gantry_app_local';
+/** The person who owns the `local` organization when signing in through the development issuer. */
+const DEV_OWNER_EMAIL = 'dev@gantry.local';
 
 async function portOrFree(wanted: number): Promise<number> {
   const probe = await import('node:net');
@@ -83,6 +85,7 @@ async function up(opts: UpOptions): Promise<number> {
     const prisma = createPrismaClient({ databaseUrl: postgres.url });
     const tenant = await ensureTenant(prisma, 'local', 'Local development');
     const apiToken = await createApiToken(prisma, tenant.orgId, `gantry up ${new Date().toISOString()}`);
+    await ensureOwnerInvitation(prisma, tenant.orgId, DEV_OWNER_EMAIL);
     const agentToken = await createAgentToken(prisma, tenant.orgId, `local agent ${new Date().toISOString()}`);
     await prisma.$disconnect();
 
@@ -143,6 +146,8 @@ async function up(opts: UpOptions): Promise<number> {
     console.log(`  GraphQL:   ${baseUrl}/graphql`);
     console.log(`  API token: ${apiToken}`);
     console.log(`  try:       curl -s ${baseUrl}/graphql -H 'authorization: Bearer ${apiToken}' -H 'content-type: application/json' -d '{"query":"{ assets { key latestMaterialization { createdAt } } }"}'`);
+    console.log(`  sign in:   ${baseUrl}/realms/gantry (development issuer) as ${DEV_OWNER_EMAIL}, Owner of organization "local";`);
+    console.log(`             send its access token with the header X-Gantry-Organization: local`);
     console.log('Press Ctrl+C to stop.');
     const exitCode = await Promise.race(services.map((s) => s.exited.then((c) => ({ s, c }))));
     console.error(`gantry: ${exitCode.s.name} exited with code ${exitCode.c}; see ${exitCode.s.logFile}`);
