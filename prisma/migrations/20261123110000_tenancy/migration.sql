@@ -207,6 +207,8 @@ $$;
 CREATE FUNCTION gantry_sign_in(p_issuer text, p_subject text, p_email text, p_email_verified boolean, p_name text)
 RETURNS TABLE (user_id uuid, created boolean, accepted_invitation_ids uuid[], accepted_org_ids uuid[])
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+#variable_conflict use_column
+-- Column names win over the OUT columns (user_id …) in ON CONFLICT targets; own variables are v_/p_.
 DECLARE
   v_user uuid;
   v_created boolean := false;

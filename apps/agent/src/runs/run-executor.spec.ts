@@ -14,26 +14,11 @@ import { scriptLocation } from '../testing/customer-scripts';
 import { EventSequencer, type AgentRunEvent } from './event-sequencer';
 import { ProcessRunLauncher } from '../launchers/process-launcher';
 import { RunExecutor, type RunOutcome } from './run-executor';
+import { testAssignment, until } from '../testing/run-assignment';
 
 const logger = pino({ level: 'silent' });
 
-function assignment(runId: string, overrides: Partial<RunAssignment__Output> = {}): RunAssignment__Output {
-  return {
-    runId,
-    deployment: 'prod',
-    codeLocation: 'scripted',
-    codeLocationVersion: 1,
-    assetKeys: ['demo/a', 'demo/b'],
-    partitionKey: '',
-    partitionRangeStart: '',
-    partitionRangeEnd: '',
-    traceparent: '',
-    leaseExpiresAtMs: 0,
-    tagsJson: '{}',
-    storedSeq: 0,
-    ...overrides,
-  };
-}
+const assignment = (runId: string, overrides: Partial<RunAssignment__Output> = {}) => testAssignment(runId, overrides);
 
 interface Execution {
   events: AgentRunEvent[];
@@ -70,13 +55,6 @@ const types = (events: AgentRunEvent[]) => events.map((e) => e.type);
 const payload = (e: AgentRunEvent | undefined) => JSON.parse(e?.payloadJson ?? '{}') as Record<string, unknown>;
 const terminal = (events: AgentRunEvent[]) => events.at(-1)!;
 
-async function until(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('process launcher + pipes bridge (real child processes)', () => {
   test('happy path: every pipes message becomes its event, numbered from storedSeq + 1, ending in RUN_SUCCESS', async () => {

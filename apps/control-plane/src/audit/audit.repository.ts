@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AUDIT_COLUMNS, auditRecordFromRow, pgExecutor, verifyAuditChain, type AuditChainVerification, type AuditRecord } from '@gantry/db';
 import { PgPool } from '../database/pg-pool';
-import { ORG_SETTING, TenantDb } from '../database/tenant-db';
+import { TenantDb } from '../database/tenant-db';
 import type { AuditFilter } from './audit-filter';
 
 /** An organization by slug. */
@@ -46,23 +46,10 @@ export class AuditRepository {
   /**
    * Verifies the chain of `orgId` (see verifyAuditChain in @gantry/db) in one
    * REPEATABLE READ snapshot, so retention or appends committing while the
-   * batches are read cannot look like a gap. (TenantDb.raw has no isolation
-   * option; this sets `gantry.org_id` the same way.)
+   * batches are read cannot look like a gap.
    */
   async verify(orgId: string): Promise<AuditChainVerification> {
-    const client = await this.pg.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query('SELECT set_config($1, $2, true)', [ORG_SETTING, orgId]);
-      const result = await verifyAuditChain(pgExecutor(client), orgId);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return this.db.raw(orgId, (client) => verifyAuditChain(pgExecutor(client), orgId), { snapshot: true });
   }
 
   /** The organization with `slug` (SECURITY DEFINER lookup `gantry_organization_by_slug`), or null. */

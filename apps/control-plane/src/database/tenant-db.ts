@@ -6,7 +6,7 @@ import { PrismaService } from './prisma.service';
 
 /**
  * The PostgreSQL setting that row-level security policies compare `org_id`
- * with: `org_id = current_setting('gantry.org_id', true)::uuid`. It is set per
+ * with: `org_id = NULLIF(current_setting('gantry.org_id', true), '')::uuid`. It is set per
  * transaction (`set_config(..., true)`), so a pooled connection never carries
  * one request's organization into the next.
  */
@@ -70,15 +70,17 @@ export class TenantDb {
 
   /**
    * Runs `fn` with a pooled pg client inside BEGIN … COMMIT with `orgId` set;
-   * rolls back and rethrows when it throws. Errors: TypeError when `orgId` is
-   * not a UUID (it is inlined into the BEGIN round trip, so it must be).
+   * rolls back and rethrows when it throws. `snapshot`: one read-only
+   * REPEATABLE READ snapshot for every statement of `fn`. Errors: TypeError
+   * when `orgId` is not a UUID (it is inlined into the BEGIN round trip).
    */
-  async raw<T>(orgId: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async raw<T>(orgId: string, fn: (client: pg.PoolClient) => Promise<T>, options: { snapshot?: boolean } = {}): Promise<T> {
     if (!UUID.test(orgId)) throw new TypeError(`not an organization id: ${JSON.stringify(orgId)}`);
     const client = await this.pg.pool.connect();
     try {
       // One round trip for BEGIN and the setting (the hot paths pay per round trip).
-      await client.query(`BEGIN; SELECT set_config('${ORG_SETTING}', '${orgId}', true)`);
+      const begin = options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN';
+      await client.query(`${begin}; SELECT set_config('${ORG_SETTING}', '${orgId}', true)`);
       const result = await fn(client);
       await client.query('COMMIT');
       return result;

@@ -19,7 +19,6 @@ import { CreateClusterCommand, ListTaskDefinitionsCommand, RunTaskCommand } from
 import type { CodeLocationDefinition, EcsRunSettings } from '@gantry/code-location';
 import { createPipesContextData, decodePipesParams, parsePipesMessageLine, PIPES_CONTEXT_ENV, PIPES_MESSAGES_ENV } from '@gantry/pipes';
 import { pino } from 'pino';
-import type { RunAssignment__Output } from '@gantry/proto';
 import { EventSequencer, type AgentRunEvent } from '../../runs/event-sequencer';
 import { RunExecutor, type RunOutcome } from '../../runs/run-executor';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMotoServer, type MotoServer } from '../../testing/moto-server';
@@ -28,6 +27,7 @@ import { EcsLaunchError, EcsSettingsError } from './ecs-errors';
 import { ContainerStandIn, containerEnv, type LogPlace } from './testing/container-stand-in';
 import { EcsLauncher, type EcsLauncherOptions } from './ecs-launcher';
 import { taskDefinitionFamily } from './task-definition';
+import { testAssignment, until } from '../../testing/run-assignment';
 
 const CLUSTER = 'gantry-runs';
 const ORG = 'org-acme';
@@ -244,13 +244,6 @@ describe('ECS launcher against moto (no containers run: their output is replayed
   });
 });
 
-async function until(what: string, predicate: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('ECS launcher adoption against moto (output replayed into CloudWatch)', () => {
   test('a new launcher adopts a task by its gantry.run tag and resumes its output exactly after the recorded position', async () => {
@@ -332,22 +325,7 @@ describe('ECS launcher adoption against moto (output replayed into CloudWatch)',
 
 const logger = pino({ level: 'silent' });
 
-function assignment(runId: string, codeLocation: string): RunAssignment__Output {
-  return {
-    runId,
-    deployment: 'prod',
-    codeLocation,
-    codeLocationVersion: 1,
-    assetKeys: ['demo/a', 'demo/b'],
-    partitionKey: '',
-    partitionRangeStart: '',
-    partitionRangeEnd: '',
-    traceparent: '',
-    leaseExpiresAtMs: 0,
-    tagsJson: '{}',
-    storedSeq: 0,
-  };
-}
+const assignment = (runId: string, codeLocation: string) => testAssignment(runId, { codeLocation });
 
 /** Runs one assignment through the real RunExecutor with the ECS launcher; `during` plays ECS and the container once the task started. */
 async function executeOnEcs(name: string, during: (started: LogPlace & { taskArn?: unknown }, executor: RunExecutor) => Promise<void>): Promise<{ events: AgentRunEvent[]; outcome: RunOutcome; runId: string }> {

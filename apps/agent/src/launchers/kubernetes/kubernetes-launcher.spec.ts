@@ -12,12 +12,12 @@ import { after, describe, test } from 'node:test';
 import { pino } from 'pino';
 import type { CodeLocationDefinition, KubernetesRunSettings } from '@gantry/code-location';
 import { decodePipesParams } from '@gantry/pipes';
-import type { RunAssignment__Output } from '@gantry/proto';
 import { EventSequencer, type AgentRunEvent } from '../../runs/event-sequencer';
 import { RunExecutor, type RunOutcome } from '../../runs/run-executor';
 import { KubernetesRunLauncher } from './kubernetes-launcher';
 import { jobNameFor, toLabelValue } from './labels';
 import { startSimulatedApiServer, type SimulatedApiServer } from './testing/simulated-api-server';
+import { testAssignment, until } from '../../testing/run-assignment';
 
 const logger = pino({ level: 'silent' });
 const ROOT = path.resolve(import.meta.dirname, '../../../../..');
@@ -50,22 +50,7 @@ function location(scenario: string[], overrides: Partial<CodeLocationDefinition>
   };
 }
 
-function assignment(runId: string): RunAssignment__Output {
-  return {
-    runId,
-    deployment: 'prod',
-    codeLocation: 'pipes-job',
-    codeLocationVersion: 3,
-    assetKeys: ['demo/a', 'demo/b'],
-    partitionKey: '',
-    partitionRangeStart: '',
-    partitionRangeEnd: '',
-    traceparent: '',
-    leaseExpiresAtMs: 0,
-    tagsJson: '{}',
-    storedSeq: 0,
-  };
-}
+const assignment = (runId: string) => testAssignment(runId, { codeLocation: 'pipes-job', codeLocationVersion: 3 });
 
 interface Execution {
   events: AgentRunEvent[];
@@ -106,13 +91,6 @@ async function execute(
   return { events, outcome: await running, positions };
 }
 
-async function until(what: string, predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const types = (events: AgentRunEvent[]) => events.map((e) => e.type).filter((t) => t !== 'COMPUTE_LOG');
 const terminal = (events: AgentRunEvent[]) => events.at(-1)!;
