@@ -34,7 +34,7 @@ const IMAGE_NODE_ARGS: string[] = [];
 
 const db = await startBenchDatabase();
 const tenant = await seedBenchTenant(db.prisma, []);
-const cp = await startBenchControlPlane(db.postgres.url);
+const cp = await startBenchControlPlane(db.appUrl);
 const work = mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-footprint-'));
 const max = (s: IdleSample) => Math.max(...s.rssMb);
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));

@@ -29,7 +29,7 @@ const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 3);
 
 const db = await startBenchDatabase();
 const tenant = await seedBenchTenant(db.prisma, ['bench/asset']);
-const cp = await startBenchControlPlane(db.postgres.url, { GANTRY_LEASE_TTL_MS: '600000' });
+const cp = await startBenchControlPlane(db.appUrl, { GANTRY_LEASE_TTL_MS: '600000' });
 const { baseUrl } = cp;
 
 // --- observer of commits ---------------------------------------------------

@@ -54,7 +54,7 @@ writeFileSync(
   `name: bench-ingest\ndeployment: prod\ncommand: ["${process.execPath}", "emit.mjs"]\nassets:\n  - key: bench/ingest\n`,
 );
 
-const cp = await startBenchControlPlane(db.postgres.url);
+const cp = await startBenchControlPlane(db.appUrl);
 const { baseUrl } = cp;
 const agent = startChildProcess('agent', path.join(ROOT, 'apps/agent/src/main.ts'), {
   GANTRY_CONTROL_PLANE_GRPC: cp.grpcAddress,

@@ -3,10 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPrismaClient, migrateDatabase, startEmbeddedPostgres, type PrismaClient, type RunningPostgres } from '@gantry/db';
 import { mintToken } from '@gantry/domain';
+import pg from 'pg';
+
+/** The runtime role of benchmark clusters (throwaway, loopback only). */
+const BENCH_APP_ROLE = { name: 'gantry_app', password: 'gantry-bench-only' } as const;
 
 /** A throwaway embedded PostgreSQL with the Gantry schema, for one benchmark run. */
 export interface BenchDatabase {
   postgres: RunningPostgres;
+  /** Connection of the runtime role (no BYPASSRLS): what the control plane under benchmark uses, as in production. */
+  appUrl: string;
   prisma: PrismaClient;
   close(): Promise<void>;
 }
@@ -15,10 +21,18 @@ export interface BenchDatabase {
 export async function startBenchDatabase(): Promise<BenchDatabase> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-pg-'));
   const postgres = await startEmbeddedPostgres({ dataDir, database: 'gantry_bench' });
-  await migrateDatabase({ databaseUrl: postgres.url, log: () => undefined });
+  await migrateDatabase({ databaseUrl: postgres.url, appRole: BENCH_APP_ROLE.name, log: () => undefined });
+  const owner = new pg.Client({ connectionString: postgres.url });
+  await owner.connect();
+  await owner.query(`ALTER ROLE ${BENCH_APP_ROLE.name} PASSWORD '${BENCH_APP_ROLE.password}'`);
+  await owner.end();
+  const appUrl = new URL(postgres.url);
+  appUrl.username = BENCH_APP_ROLE.name;
+  appUrl.password = BENCH_APP_ROLE.password;
   const prisma = createPrismaClient({ databaseUrl: postgres.url });
   return {
     postgres,
+    appUrl: appUrl.toString(),
     prisma,
     close: async () => {
       await prisma.$disconnect();

@@ -61,6 +61,8 @@ export async function startBenchControlPlane(databaseUrl: string, env: Record<st
     GANTRY_HTTP_PORT: String(httpPort),
     GANTRY_GRPC_PORT: String(grpcPort),
     GANTRY_LOG_LEVEL: 'warn',
+    // The load generator is one API token: the per-credential rate limit would throttle the benchmark, not measure it.
+    GANTRY_RATE_LIMIT_PER_ACTOR: '100000000',
     ...env,
   });
   const baseUrl = `http://127.0.0.1:${httpPort}`;
