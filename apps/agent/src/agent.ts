@@ -21,6 +21,8 @@ export const AGENT_VERSION = '0.1.0';
 export interface AgentOptions {
   /** `host:port` of the control plane's gRPC AgentService. */
   controlPlaneAddress: string;
+  /** TLS to the control plane (`caPem`: the CA to trust; absent: the system roots). Undefined: plaintext. */
+  controlPlaneTls?: { caPem?: Buffer };
   /** Agent token, sent as `authorization: Bearer <token>`. Secret: never logged. */
   token: string;
   /** Agent name inside its organization. */
@@ -122,6 +124,7 @@ export class Agent implements RunningAgent {
     this.session = new SessionClient(
       {
         address: this.options.controlPlaneAddress,
+        ...(this.options.controlPlaneTls && { tls: this.options.controlPlaneTls }),
         token: this.options.token,
         logger: this.log.child({ module: 'session' }),
         locations: () =>

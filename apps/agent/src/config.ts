@@ -10,6 +10,12 @@ import { LAUNCHER_KINDS, type LauncherKind } from './launchers/run-launcher';
 export interface AgentConfig {
   /** `host:port` of the control plane's gRPC AgentService (GANTRY_CONTROL_PLANE_GRPC, required). */
   controlPlaneAddress: string;
+  /**
+   * TLS to the control plane: GANTRY_CONTROL_PLANE_TLS=true (system roots), or
+   * GANTRY_CONTROL_PLANE_CA_FILE = PEM of the CA to trust (implies TLS).
+   * Undefined: plaintext (loopback development).
+   */
+  controlPlaneTls?: { caFile?: string };
   /** Agent token sent as `authorization: Bearer <token>` (GANTRY_AGENT_TOKEN, required). Secret: never logged. */
   token: string;
   /** Agent name inside its organization (GANTRY_AGENT_NAME, default: the host name). */
@@ -108,9 +114,14 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     }
   }
   const ecs = launcher === 'ecs' ? readEcsAgentConfig(env, problems) : undefined;
+  const tlsText = env['GANTRY_CONTROL_PLANE_TLS']?.trim().toLowerCase() || 'false';
+  if (!['true', 'false'].includes(tlsText)) problems.push(`GANTRY_CONTROL_PLANE_TLS must be true or false, got ${JSON.stringify(tlsText)}`);
+  const caFile = env['GANTRY_CONTROL_PLANE_CA_FILE']?.trim() || undefined;
+  const controlPlaneTls = tlsText === 'true' || caFile ? { ...(caFile && { caFile: path.resolve(caFile) }) } : undefined;
   if (problems.length > 0) throw new AgentConfigError(`invalid agent configuration: ${problems.join('; ')}`);
   return {
     controlPlaneAddress: address,
+    ...(controlPlaneTls && { controlPlaneTls }),
     token,
     name: env['GANTRY_AGENT_NAME']?.trim() || os.hostname(),
     stateDir: path.resolve(env['GANTRY_AGENT_STATE_DIR']?.trim() || '.gantry/agent'),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * The agent process: `node --import tsx apps/agent/src/main.ts`, configured by
  * environment variables (see config.ts). SIGINT/SIGTERM stop it gracefully;
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const config = loadAgentConfig(process.env);
   const agent = new Agent({
     controlPlaneAddress: config.controlPlaneAddress,
+    ...(config.controlPlaneTls && { controlPlaneTls: config.controlPlaneTls.caFile ? { caPem: readFileSync(config.controlPlaneTls.caFile) } : {} }),
     token: config.token,
     name: config.name,
     stateDir: config.stateDir,

@@ -47,6 +47,8 @@ export interface SessionHandlers {
 export interface SessionClientOptions {
   /** `host:port` of the control plane's gRPC endpoint. */
   address: string;
+  /** TLS (`caPem`: the CA to trust, else the system roots); undefined: plaintext. */
+  tls?: { caPem?: Buffer };
   /** Agent token (secret; never logged). */
   token: string;
   logger: Logger;
@@ -84,7 +86,8 @@ export class SessionClient {
     private readonly handlers: SessionHandlers,
   ) {
     const proto = loadAgentProto();
-    this.client = new proto.gantry.agent.v1.AgentService(options.address, grpc.credentials.createInsecure(), {
+    const credentials = options.tls ? grpc.credentials.createSsl(options.tls.caPem ?? null) : grpc.credentials.createInsecure();
+    this.client = new proto.gantry.agent.v1.AgentService(options.address, credentials, {
       'grpc.keepalive_time_ms': 20_000,
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.max_receive_message_length': 64 * 1024 * 1024,

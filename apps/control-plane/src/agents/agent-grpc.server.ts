@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { Inject, Injectable, type INestApplication, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -73,7 +74,7 @@ export class AgentGrpcServer implements OnModuleDestroy, OnApplicationShutdown {
     server.addService(loadAgentProto().gantry.agent.v1.AgentService.service, this.handlers());
     const host = this.config.bindHost.includes(':') ? `[${this.config.bindHost}]` : this.config.bindHost;
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${host}:${this.config.grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+      server.bindAsync(`${host}:${this.config.grpcPort}`, serverCredentials(this.config), (error, bound) => (error ? reject(error) : resolve(bound))),
     );
     this.server = server;
     this.log.info({ port }, 'agent gRPC server listening');
@@ -155,4 +156,10 @@ export class AgentGrpcServer implements OnModuleDestroy, OnApplicationShutdown {
 /** Starts the gRPC AgentService of a created Nest app; returns the bound port. */
 export async function startAgentGrpcServer(app: INestApplication): Promise<number> {
   return app.get(AgentGrpcServer).start();
+}
+
+/** TLS credentials from the configured PEM files, else plaintext. Errors: the file read's (at boot). */
+function serverCredentials(config: ControlPlaneConfig): grpc.ServerCredentials {
+  if (!config.grpcTls) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(config.grpcTls.certFile), private_key: readFileSync(config.grpcTls.keyFile) }], false);
 }

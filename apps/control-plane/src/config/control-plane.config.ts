@@ -14,6 +14,12 @@ export interface ControlPlaneConfig {
   bindHost: string;
   /** gRPC port for AgentService; 0 picks a free port. Env: GANTRY_GRPC_PORT. Default 4001. */
   grpcPort: number;
+  /**
+   * TLS of the gRPC AgentService: PEM files of the server certificate chain and
+   * its key. Env: GANTRY_GRPC_TLS_CERT_FILE and GANTRY_GRPC_TLS_KEY_FILE (both
+   * or neither). Unset: plaintext (loopback, or TLS terminated by an ingress).
+   */
+  grpcTls: { certFile: string; keyFile: string } | undefined;
   /** Lease duration of a dispatched run, ms. Env: GANTRY_LEASE_TTL_MS. Default 30000. */
   leaseTtlMs: number;
   /** Heartbeat interval suggested to agents, ms. Env: GANTRY_HEARTBEAT_INTERVAL_MS. Default leaseTtlMs / 3. */
@@ -70,6 +76,7 @@ export function loadControlPlaneConfig(
     httpPort: int(env, 'GANTRY_HTTP_PORT', 4000),
     bindHost: env['GANTRY_BIND_HOST'] ?? '127.0.0.1',
     grpcPort: int(env, 'GANTRY_GRPC_PORT', 4001),
+    grpcTls: grpcTls(env),
     leaseTtlMs,
     heartbeatIntervalMs: int(env, 'GANTRY_HEARTBEAT_INTERVAL_MS', Math.floor(leaseTtlMs / 3), 100),
     dbPoolSize: int(env, 'GANTRY_DB_POOL_SIZE', 20, 2),
@@ -83,6 +90,14 @@ export function loadControlPlaneConfig(
     httpSecurity: loadHttpSecurityConfig(env),
     ...overrides,
   };
+}
+
+function grpcTls(env: Record<string, string | undefined>): ControlPlaneConfig['grpcTls'] {
+  const certFile = env['GANTRY_GRPC_TLS_CERT_FILE']?.trim();
+  const keyFile = env['GANTRY_GRPC_TLS_KEY_FILE']?.trim();
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new ConfigError('GANTRY_GRPC_TLS_CERT_FILE and GANTRY_GRPC_TLS_KEY_FILE go together: set both for TLS, or neither');
+  return { certFile, keyFile };
 }
 
 function oidcIssuer(env: Record<string, string | undefined>): string | undefined {
