@@ -91,6 +91,7 @@ describe('ECS launcher: agent restarts against moto (container output replayed i
     // The container goes on while no agent follows it.
     await standIn.replayIntoCloudWatch(started, lines.slice(cut));
     await standIn.stopAsEcs(taskArn, 'Essential container in task exited');
+    const unfollowedUntil = Date.now();
     await start();
     await p.waitFor('terminal', () => p.eventsOf('ecs-adopt').some(isTerminal), 30_000);
     const events = p.eventsOf('ecs-adopt');
@@ -104,6 +105,8 @@ describe('ECS launcher: agent restarts against moto (container output replayed i
     assert.equal(usage.basis, 'reserved');
     // The default task size: 1024 CPU units, 2048 MiB.
     assert.ok(Math.abs(usage.cpuSeconds - usage.wallSeconds) < 1e-5 && Math.abs(usage.memoryGbSeconds - 2 * usage.wallSeconds) < 1e-5, JSON.stringify(usage));
+    // moto's tasks carry no startedAt, so the duration counts from the adoption here (with real ECS: from the task's startedAt).
+    assert.ok(usage.wallSeconds > 0 && usage.wallSeconds < (Date.now() - unfollowedUntil) / 1000 + 1, JSON.stringify(usage));
     assert.deepEqual(events.filter((e) => e.type === 'ASSET_MATERIALIZATION').map((e) => e.assetKey), ['demo/a', 'demo/b'], 'each materialization once');
     assert.equal(events.filter((e) => e.type === 'RUN_STARTED').length, 1, 'an adopted run is not started again');
   });
