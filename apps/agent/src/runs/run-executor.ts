@@ -8,7 +8,7 @@ import type { RunAssignment__Output } from '@gantry/proto';
 import { contextFromTraceparent, gantryTracer, traceparentOf } from '@gantry/telemetry';
 import type { PriceTable } from '../cost/price-table';
 import { reservationUsageEvent, RunCostMeter } from '../cost/run-cost-meter';
-import type { LaunchedRun, RunExit, RunLauncher } from '../launchers/run-launcher';
+import type { LaunchedRun, RunExit, RunLauncher, RunReservation } from '../launchers/run-launcher';
 import { LineSplitter, type SplitLine } from '../pipes/line-splitter';
 import { MessageTail } from '../pipes/message-tail';
 import { PipesBridge } from '../pipes/pipes-bridge';
@@ -327,7 +327,7 @@ export class RunExecutor {
    */
   private reservedUsage(proc: LaunchedRun, adopted: boolean, followedSinceMs: number): RunEventInput | undefined {
     if (this.stopReason === 'revoke' || this.stopReason === 'detach') return undefined;
-    let reservation;
+    let reservation: RunReservation | undefined;
     try {
       reservation = proc.reservation?.();
     } catch (error) {
