@@ -1,6 +1,6 @@
 import type { ResourceUsagePayload } from '@gantry/domain';
 import type { RunEventInput } from '../runs/event-sequencer';
-import { DEFAULT_PRICE_TABLE, priceUsage, pricesFor, usdText, type PriceTable } from './price-table';
+import { DEFAULT_PRICE_TABLE, priceReservation, priceUsage, pricesFor, usdText, type PriceTable, type Reservation } from './price-table';
 import { ProcessTreeMeter, type ProcessTreeMeterOptions } from './process-tree-meter';
 
 const GIB = 1024 ** 3;
@@ -54,6 +54,37 @@ export class RunCostMeter {
   async discard(): Promise<void> {
     await this.meter?.stop();
   }
+}
+
+/**
+ * The RUN_RESOURCE_USAGE event of a reservation-based run (Kubernetes,
+ * ECS): `reservation.vcpu` vCPUs and `reservation.memoryGb` GB held for
+ * `reservation.seconds`, priced with {@link priceReservation} at the prices of
+ * `launcher`. Same payload shape as the measured event (basis `reserved`,
+ * `samples` 0): cpuSeconds = vCPU × seconds, memoryGbSeconds = GB × seconds,
+ * memoryPeakBytes = the reserved memory. Pure.
+ */
+export function reservationUsageEvent(launcher: string, reservation: Reservation, table: PriceTable = DEFAULT_PRICE_TABLE): RunEventInput {
+  const seconds = Math.max(0, reservation.seconds);
+  const vcpu = Math.max(0, reservation.vcpu);
+  const memoryGb = Math.max(0, reservation.memoryGb);
+  const prices = pricesFor(table, launcher);
+  const usd = priceReservation({ vcpu, memoryGb, seconds }, prices);
+  const payload: ResourceUsagePayload = {
+    launcher,
+    basis: 'reserved',
+    wallSeconds: round6(seconds),
+    cpuSeconds: round6(vcpu * seconds),
+    memoryPeakBytes: Math.round(memoryGb * GIB),
+    memoryGbSeconds: round6(memoryGb * seconds),
+    samples: 0,
+    priced: { usd: usdText(usd), vcpuHourUsd: prices.vcpuHourUsd, gbHourUsd: prices.gbHourUsd, source: table.source },
+  };
+  return {
+    type: 'RUN_RESOURCE_USAGE',
+    message: `resources reserved: ${round6(vcpu)} vCPU, ${round6(memoryGb)} GB for ${payload.wallSeconds.toFixed(2)} s = ${payload.cpuSeconds.toFixed(2)} vCPU-s, ${payload.memoryGbSeconds.toFixed(3)} GB-s = ${payload.priced.usd} USD`,
+    payload: payload as unknown as Record<string, unknown>,
+  };
 }
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;

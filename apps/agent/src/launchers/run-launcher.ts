@@ -38,6 +38,19 @@ export interface RunExit {
   reason?: string;
 }
 
+/**
+ * What a run holds on its platform while it runs, which reservation-based
+ * launchers (Kubernetes, ECS) are priced by: vCPUs and memory.
+ */
+export interface RunReservation {
+  /** vCPUs reserved (Kubernetes: the container's `limits.cpu`, else `requests.cpu`; ECS: task CPU units / 1024). */
+  vcpu: number;
+  /** Memory reserved, GB = 2^30 bytes (Kubernetes: `limits.memory`, else `requests.memory`; ECS: task MiB / 1024). */
+  memoryGb: number;
+  /** When the run started on its platform (epoch ms), when known; used for adopted runs, which the agent did not see start. */
+  startedAtMs?: number;
+}
+
 /** One run a launcher started (or adopted), seen from the agent. */
 export interface LaunchedRun {
   /** Launcher-specific id: pid, `namespace/job-name`, task ARN. */
@@ -74,6 +87,13 @@ export interface LaunchedRun {
    * launcher cannot resume output.
    */
   outputPosition?(): string;
+  /**
+   * The run's reservation as the platform last reported it (pod spec, ECS
+   * task), for pricing reserved resources × duration; undefined while unknown
+   * or when the run reserves nothing (no requests or limits). Absent for
+   * launchers that measure usage instead (process).
+   */
+  reservation?(): RunReservation | undefined;
   /**
    * Stops following the run but leaves it running on its platform (the agent
    * is shutting down or crashed; a later agent adopts it). `exited` never

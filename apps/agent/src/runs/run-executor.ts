@@ -7,13 +7,13 @@ import { isPipesMessageLine, PIPES_VERSION_FIELD, type PipesContextData } from '
 import type { RunAssignment__Output } from '@gantry/proto';
 import { contextFromTraceparent, gantryTracer, traceparentOf } from '@gantry/telemetry';
 import type { PriceTable } from '../cost/price-table';
-import { RunCostMeter } from '../cost/run-cost-meter';
-import type { LaunchedRun, RunExit, RunLauncher } from '../launchers/run-launcher';
+import { reservationUsageEvent, RunCostMeter } from '../cost/run-cost-meter';
+import type { LaunchedRun, RunExit, RunLauncher, RunReservation } from '../launchers/run-launcher';
 import { LineSplitter, type SplitLine } from '../pipes/line-splitter';
 import { MessageTail } from '../pipes/message-tail';
 import { PipesBridge } from '../pipes/pipes-bridge';
 import { ComputeLogBuffer } from './compute-log-buffer';
-import type { EventSequencer } from './event-sequencer';
+import type { EventSequencer, RunEventInput } from './event-sequencer';
 
 /** Options of {@link RunExecutor}. */
 export interface RunExecutorOptions {
@@ -263,9 +263,10 @@ export class RunExecutor {
       }
     }
     const proc = this.proc;
-    // Measured cost: the process launcher's tree, from its pid (other launchers report no RUN_RESOURCE_USAGE yet).
+    // Measured cost: the process launcher's tree, from its pid. Reservation-based launchers (Kubernetes, ECS) are priced at the end.
     const pid = proc.details['pid'];
     const costMeter = launcher.kind === 'process' && typeof pid === 'number' ? RunCostMeter.start(pid, 'process', this.options.prices) : undefined;
+    const followedSinceMs = Date.now();
     // A stop requested while launching applies now.
     if (this.currentStop() === 'cancel') void proc.stop(false).catch(() => undefined);
     if (this.currentStop() === 'revoke' || this.currentStop() === 'kill') void proc.stop(true).catch(() => undefined);
@@ -309,7 +310,34 @@ export class RunExecutor {
     stderrLines.end();
     computeLog.flushAll();
     if (costMeter) sequencer.emit(await costMeter.usageEvent());
+    else if (launcher.kind !== 'process') {
+      const usage = this.reservedUsage(proc, adopted !== undefined, followedSinceMs);
+      if (usage) sequencer.emit(usage);
+    }
     return this.finish(exit, bridge, stderrTail);
+  }
+
+  /**
+   * RUN_RESOURCE_USAGE of a reservation-based run: its reservation × the wall
+   * time from its start (launch returned; for an adopted run the platform's
+   * start time when known, else when following began) to now, priced with the
+   * launcher's prices. Undefined when the run reports no reservation (no
+   * requests/limits, or its pod was never seen) or it ended while stopping for
+   * a revoke (nothing is emitted then anyway).
+   */
+  private reservedUsage(proc: LaunchedRun, adopted: boolean, followedSinceMs: number): RunEventInput | undefined {
+    if (this.stopReason === 'revoke' || this.stopReason === 'detach') return undefined;
+    let reservation: RunReservation | undefined;
+    try {
+      reservation = proc.reservation?.();
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not read the run reservation; no RUN_RESOURCE_USAGE');
+      return undefined;
+    }
+    if (!reservation) return undefined;
+    const endMs = Date.now();
+    const startMs = adopted && reservation.startedAtMs !== undefined && reservation.startedAtMs <= endMs ? Math.min(reservation.startedAtMs, followedSinceMs) : followedSinceMs;
+    return reservationUsageEvent(this.options.launcher.kind, { vcpu: reservation.vcpu, memoryGb: reservation.memoryGb, seconds: (endMs - startMs) / 1000 }, this.options.prices);
   }
 
   private finish(exit: RunExit, bridge: PipesBridge, stderrTail: string[]): RunOutcome {

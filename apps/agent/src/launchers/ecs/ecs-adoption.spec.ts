@@ -91,12 +91,22 @@ describe('ECS launcher: agent restarts against moto (container output replayed i
     // The container goes on while no agent follows it.
     await standIn.replayIntoCloudWatch(started, lines.slice(cut));
     await standIn.stopAsEcs(taskArn, 'Essential container in task exited');
+    const unfollowedUntil = Date.now();
     await start();
     await p.waitFor('terminal', () => p.eventsOf('ecs-adopt').some(isTerminal), 30_000);
     const events = p.eventsOf('ecs-adopt');
     assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'seq continues without gaps or collisions');
     assert.equal(events.filter(isTerminal).length, 1);
     assert.equal(events.at(-1)?.type, 'RUN_SUCCESS');
+    assert.equal(events.at(-2)?.type, 'RUN_RESOURCE_USAGE', 'the adopted run is priced too, just before its terminal event');
+    assert.equal(events.filter((e) => e.type === 'RUN_RESOURCE_USAGE').length, 1, 'the stopping agent sent no usage');
+    const usage = JSON.parse(events.at(-2)!.payloadJson) as { launcher: string; basis: string; cpuSeconds: number; memoryGbSeconds: number; wallSeconds: number };
+    assert.equal(usage.launcher, 'ecs');
+    assert.equal(usage.basis, 'reserved');
+    // The default task size: 1024 CPU units, 2048 MiB.
+    assert.ok(Math.abs(usage.cpuSeconds - usage.wallSeconds) < 1e-5 && Math.abs(usage.memoryGbSeconds - 2 * usage.wallSeconds) < 1e-5, JSON.stringify(usage));
+    // moto's tasks carry no startedAt, so the duration counts from the adoption here (with real ECS: from the task's startedAt).
+    assert.ok(usage.wallSeconds > 0 && usage.wallSeconds < (Date.now() - unfollowedUntil) / 1000 + 1, JSON.stringify(usage));
     assert.deepEqual(events.filter((e) => e.type === 'ASSET_MATERIALIZATION').map((e) => e.assetKey), ['demo/a', 'demo/b'], 'each materialization once');
     assert.equal(events.filter((e) => e.type === 'RUN_STARTED').length, 1, 'an adopted run is not started again');
   });

@@ -21,6 +21,8 @@ import { createPipesContextData, decodePipesParams, parsePipesMessageLine, PIPES
 import { pino } from 'pino';
 import { EventSequencer, type AgentRunEvent } from '../../runs/event-sequencer';
 import { RunExecutor, type RunOutcome } from '../../runs/run-executor';
+import { parsePriceTable, priceReservation, type PriceTable } from '../../cost/price-table';
+import { fromNano, toNano, type ResourceUsagePayload } from '@gantry/domain';
 import { MOTO_CREDENTIALS, MOTO_REGION, startMotoServer, type MotoServer } from '../../testing/moto-server';
 import type { LaunchedRun, RunLaunchRequest } from '../run-launcher';
 import { EcsLaunchError, EcsSettingsError } from './ecs-errors';
@@ -328,14 +330,19 @@ const logger = pino({ level: 'silent' });
 const assignment = (runId: string, codeLocation: string) => testAssignment(runId, { codeLocation });
 
 /** Runs one assignment through the real RunExecutor with the ECS launcher; `during` plays ECS and the container once the task started. */
-async function executeOnEcs(name: string, during: (started: LogPlace & { taskArn?: unknown }, executor: RunExecutor) => Promise<void>): Promise<{ events: AgentRunEvent[]; outcome: RunOutcome; runId: string }> {
+async function executeOnEcs(
+  name: string,
+  during: (started: LogPlace & { taskArn?: unknown }, executor: RunExecutor) => Promise<void>,
+  options: { ecs?: EcsRunSettings; prices?: PriceTable } = {},
+): Promise<{ events: AgentRunEvent[]; outcome: RunOutcome; runId: string }> {
   counter += 1;
   const runId = `run-exec-${process.pid}-${counter}`;
   const events: AgentRunEvent[] = [];
   const executor = new RunExecutor({
     assignment: assignment(runId, name),
-    location: location(name),
+    location: location(name, options.ecs),
     launcher: launcher({ organization: undefined }),
+    ...(options.prices && { prices: options.prices }),
     organization: ORG,
     sequencer: new EventSequencer(runId, 0, (e) => events.push(e)),
     runsDir: mkdtempSync(path.join(os.tmpdir(), 'gantry-ecs-runs-')),
@@ -362,10 +369,45 @@ describe('RunExecutor with the ECS launcher against moto (container output repla
     const types = events.map((e) => e.type);
     assert.equal(types[0], 'RUN_STARTING');
     assert.equal(types.at(-1), 'RUN_SUCCESS');
+    assert.equal(types.at(-2), 'RUN_RESOURCE_USAGE', 'the priced usage just before the terminal event');
     assert.equal(types.filter((t) => t === 'ASSET_MATERIALIZATION').length, 2);
     assert.equal(types.filter((t) => t === 'ASSET_CHECK_EVALUATION').length, 2);
     assert.ok(types.includes('PIPES_OPENED') && types.includes('PIPES_CLOSED') && types.includes('LOG'));
     assert.equal(types.filter((t) => t === 'PIPES_ERROR').length, 0);
+  });
+
+  test('a run ends with a RUN_RESOURCE_USAGE priced as task CPU (units / 1024) and memory (MiB / 1024) × duration × the ecs prices', async () => {
+    const { table, problems } = parsePriceTable(JSON.stringify({ ecs: { vcpuHourUsd: 7.2, gbHourUsd: 0.72 } }));
+    assert.deepEqual(problems, []);
+    const before = Date.now();
+    const { events, outcome } = await executeOnEcs(
+      'exec-priced',
+      async (started) => {
+        const lines = await standIn.realClientStdout(String(started['taskArn']), 'parity');
+        await standIn.replayIntoCloudWatch(started, lines);
+        await standIn.stopAsEcs(String(started['taskArn']), 'Essential container in task exited');
+      },
+      { ecs: { image: 'registry.example.com/flights:1.4.2', cpu: 512, memory: 3072 }, prices: table },
+    );
+    const elapsed = (Date.now() - before) / 1000;
+    assert.equal(outcome, 'success', JSON.stringify(events.at(-1)));
+    assert.deepEqual(events.slice(-2).map((e) => e.type), ['RUN_RESOURCE_USAGE', 'RUN_SUCCESS']);
+    assert.equal(events.filter((e) => e.type === 'RUN_RESOURCE_USAGE').length, 1);
+    const usage = JSON.parse(events.at(-2)!.payloadJson) as ResourceUsagePayload;
+    assert.equal(usage.launcher, 'ecs');
+    assert.equal(usage.basis, 'reserved');
+    assert.equal(usage.samples, 0);
+    assert.ok(usage.wallSeconds > 0 && usage.wallSeconds <= elapsed, `${usage.wallSeconds} s within the run's ${elapsed} s`);
+    assert.ok(Math.abs(usage.cpuSeconds - 0.5 * usage.wallSeconds) < 1e-5, `cpuSeconds ${usage.cpuSeconds} = 512/1024 vCPU × ${usage.wallSeconds} s`);
+    assert.ok(Math.abs(usage.memoryGbSeconds - 3 * usage.wallSeconds) < 1e-5, `memoryGbSeconds ${usage.memoryGbSeconds} = 3072/1024 GB × ${usage.wallSeconds} s`);
+    assert.equal(usage.memoryPeakBytes, 3 * 2 ** 30);
+    assert.equal(usage.priced.vcpuHourUsd, 7.2);
+    assert.equal(usage.priced.gbHourUsd, 0.72);
+    assert.equal(usage.priced.source, 'GANTRY_AGENT_PRICES');
+    const expected = priceReservation({ vcpu: 0.5, memoryGb: 3, seconds: usage.wallSeconds }, { vcpuHourUsd: 7.2, gbHourUsd: 0.72 });
+    const diff = toNano(usage.priced.usd) - expected;
+    assert.ok(diff >= -50n && diff <= 50n, `${usage.priced.usd} USD ≈ ${fromNano(expected)} USD`);
+    assert.ok(expected > 0n);
   });
 
   test('cancel calls StopTask and the run ends CANCELED', async () => {

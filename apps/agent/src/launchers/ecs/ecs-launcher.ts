@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { EcsRunSettings } from '@gantry/code-location';
 import { decodePipesParams, encodePipesParams, PIPES_CONTEXT_ENV, PIPES_MESSAGES_ENV, type PipesContextData } from '@gantry/pipes';
-import type { AdoptedRun, LaunchedRun, OutputPositions, RunExit, RunLauncher, RunLaunchRequest } from '../run-launcher';
+import type { AdoptedRun, LaunchedRun, OutputPositions, RunExit, RunLauncher, RunLaunchRequest, RunReservation } from '../run-launcher';
 import { CloudWatchLogTail } from './cloudwatch-log-tail';
 import { describeAwsError, EcsLaunchError } from './ecs-errors';
 import { resolveEcsRunSettings, type ResolvedEcsRunSettings } from './ecs-run-settings';
@@ -233,8 +233,10 @@ export class EcsLauncher implements RunLauncher {
     const prefix = options['awslogs-stream-prefix'];
     if (!container?.name || !group || !prefix) throw new EcsLaunchError(`task definition ${taskDefinitionArn} has no awslogs container Gantry could follow`);
     const memory = Number(taskDefinition?.memory);
+    const cpu = Number(taskDefinition?.cpu);
     return {
       containerName: container.name,
+      ...(Number.isFinite(cpu) && cpu > 0 && { cpu }),
       logGroup: group,
       logStreamPrefix: prefix,
       ...(Number.isFinite(memory) && memory > 0 && { memory }),
@@ -338,6 +340,9 @@ interface FollowSettings {
   containerName: string;
   logGroup: string;
   logStreamPrefix: string;
+  /** Task CPU units (1024 = 1 vCPU). */
+  cpu?: number;
+  /** Task memory, MiB. */
   memory?: number;
   image?: string;
 }
@@ -381,6 +386,8 @@ class EcsRun implements LaunchedRun {
   private readonly tail: CloudWatchLogTail;
   private stopRequested = false;
   private following = true;
+  /** Task CPU units and memory MiB as DescribeTasks last reported them (the task size overrides included). */
+  private taskSize: { cpu?: number; memory?: number; startedAtMs?: number } = {};
   private wake: (() => void) | undefined;
 
   constructor(private readonly o: EcsRunOptions) {
@@ -426,6 +433,39 @@ class EcsRun implements LaunchedRun {
     return this.tail.position;
   }
 
+  /**
+   * The task's size: CPU units / 1024 vCPUs and memory MiB / 1024 GB, as
+   * DescribeTasks last reported them, else the task definition's (also for
+   * an adopted task); startedAtMs from the task's `startedAt` (else
+   * `createdAt`). Undefined when neither size is known.
+   */
+  reservation(): RunReservation | undefined {
+    const cpu = this.taskSize.cpu ?? this.o.follow.cpu;
+    const memory = this.taskSize.memory ?? this.o.follow.memory;
+    if (cpu === undefined && memory === undefined) return undefined;
+    return {
+      vcpu: (cpu ?? 0) / 1024,
+      memoryGb: (memory ?? 0) / 1024,
+      ...(this.taskSize.startedAtMs !== undefined && { startedAtMs: this.taskSize.startedAtMs }),
+    };
+  }
+
+  private noteTaskSize(task: Task): void {
+    const units = (v: string | undefined): number | undefined => {
+      const n = Number(v);
+      return v !== undefined && v !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
+    };
+    const cpu = units(task.cpu) ?? units(task.overrides?.cpu);
+    const memory = units(task.memory) ?? units(task.overrides?.memory);
+    const started = task.startedAt ?? task.createdAt;
+    const startedAtMs = started ? new Date(started).getTime() : Number.NaN;
+    this.taskSize = {
+      ...(cpu !== undefined ? { cpu } : this.taskSize.cpu !== undefined && { cpu: this.taskSize.cpu }),
+      ...(memory !== undefined ? { memory } : this.taskSize.memory !== undefined && { memory: this.taskSize.memory }),
+      ...(Number.isFinite(startedAtMs) ? { startedAtMs } : this.taskSize.startedAtMs !== undefined && { startedAtMs: this.taskSize.startedAtMs }),
+    };
+  }
+
   detach(): void {
     this.following = false;
     this.wake?.();
@@ -460,6 +500,7 @@ class EcsRun implements LaunchedRun {
         const answer = await this.o.ecs.send(new DescribeTasksCommand({ cluster: this.o.cluster, tasks: [this.o.taskArn], include: ['TAGS'] }));
         task = answer.tasks?.find((t) => t.taskArn === this.o.taskArn);
         missing = task ? 0 : missing + 1;
+        if (task) this.noteTaskSize(task);
       } catch (error) {
         this.o.onPollError(error);
         lastError = error;

@@ -14,6 +14,8 @@ import type { CodeLocationDefinition, KubernetesRunSettings } from '@gantry/code
 import { decodePipesParams } from '@gantry/pipes';
 import { EventSequencer, type AgentRunEvent } from '../../runs/event-sequencer';
 import { RunExecutor, type RunOutcome } from '../../runs/run-executor';
+import { parsePriceTable, priceReservation, type PriceTable } from '../../cost/price-table';
+import { fromNano, toNano, type ResourceUsagePayload } from '@gantry/domain';
 import { KubernetesRunLauncher } from './kubernetes-launcher';
 import { jobNameFor, toLabelValue } from './labels';
 import { startSimulatedApiServer, type SimulatedApiServer } from './testing/simulated-api-server';
@@ -61,7 +63,7 @@ interface Execution {
 async function execute(
   s: SimulatedApiServer,
   loc: CodeLocationDefinition,
-  options: { runId?: string; defaults?: KubernetesRunSettings; during?: (ex: RunExecutor, events: AgentRunEvent[]) => Promise<void>; unschedulableTimeoutMs?: number } = {},
+  options: { runId?: string; defaults?: KubernetesRunSettings; during?: (ex: RunExecutor, events: AgentRunEvent[]) => Promise<void>; unschedulableTimeoutMs?: number; prices?: PriceTable } = {},
 ): Promise<Execution> {
   const runId = options.runId ?? `run-${Math.random().toString(36).slice(2, 10)}`;
   const events: AgentRunEvent[] = [];
@@ -85,6 +87,7 @@ async function execute(
     maxMessageBytes: 1024 * 1024,
     killGraceMs: 2000,
     onOutputPosition: (p) => positions.push(p),
+    ...(options.prices && { prices: options.prices }),
   });
   const running = executor.execute();
   if (options.during) await options.during(executor, events);
@@ -104,7 +107,7 @@ describe('kubernetes launcher (simulated API server)', () => {
       defaults: { serviceAccountName: 'gantry-runs', ttlSecondsAfterFinished: 3600, resources: { requests: { cpu: '250m' }, limits: { memory: '2Gi' } } },
     });
     assert.equal(outcome, 'success', JSON.stringify(terminal(events)));
-    assert.deepEqual(types(events), ['RUN_STARTING', 'RUN_STARTED', 'PIPES_OPENED', 'LOG', 'ASSET_MATERIALIZATION', 'ASSET_MATERIALIZATION', 'LOG', 'PIPES_CLOSED', 'RUN_SUCCESS']);
+    assert.deepEqual(types(events), ['RUN_STARTING', 'RUN_STARTED', 'PIPES_OPENED', 'LOG', 'ASSET_MATERIALIZATION', 'ASSET_MATERIALIZATION', 'LOG', 'PIPES_CLOSED', 'RUN_RESOURCE_USAGE', 'RUN_SUCCESS']);
     const started = JSON.parse(events.find((e) => e.type === 'RUN_STARTED')!.payloadJson) as Record<string, unknown>;
     assert.deepEqual(started, { namespace: 'default', job: jobNameFor(runId), launcher: 'kubernetes' });
     assert.deepEqual(events.filter((e) => e.type === 'ASSET_MATERIALIZATION').map((e) => e.assetKey), ['demo/a', 'demo/b']);
@@ -143,6 +146,38 @@ describe('kubernetes launcher (simulated API server)', () => {
     assert.deepEqual(s.unhandled, [], 'the launcher only calls endpoints the simulation implements');
     assert.ok(s.requests.some((r) => r.includes('/pods/') && r.includes('/log?') && r.includes('follow=true')), 'the pod log is followed');
     assert.ok(s.requests.some((r) => r.startsWith('GET /api/v1/namespaces/default/pods?') && r.includes('watch=true')), 'pods are watched');
+  });
+
+  test('simulated API server: a run with resources ends with a RUN_RESOURCE_USAGE priced as limits (else requests) × duration × the kubernetes prices', async () => {
+    const s = await server();
+    const { table, problems } = parsePriceTable(JSON.stringify({ kubernetes: { vcpuHourUsd: 3.6, gbHourUsd: 36 } }));
+    assert.deepEqual(problems, []);
+    const before = Date.now();
+    // cpu: limits 500m win over requests 2; memory: only requested, 1536Mi = 1.5 GB.
+    const { outcome, events } = await execute(s, location(['materialize'], {}, { resources: { requests: { cpu: '2', memory: '1536Mi' }, limits: { cpu: '500m' } } }), { prices: table });
+    const elapsed = (Date.now() - before) / 1000;
+    assert.equal(outcome, 'success', JSON.stringify(terminal(events)));
+    const t = types(events);
+    assert.deepEqual(t.slice(-3), ['PIPES_CLOSED', 'RUN_RESOURCE_USAGE', 'RUN_SUCCESS'], 'usage just before the terminal event');
+    const usage = JSON.parse(events.find((e) => e.type === 'RUN_RESOURCE_USAGE')!.payloadJson) as ResourceUsagePayload;
+    assert.equal(usage.launcher, 'kubernetes');
+    assert.equal(usage.basis, 'reserved');
+    assert.equal(usage.samples, 0);
+    assert.ok(usage.wallSeconds > 0 && usage.wallSeconds <= elapsed, `${usage.wallSeconds} s within the run's ${elapsed} s`);
+    assert.ok(Math.abs(usage.cpuSeconds - 0.5 * usage.wallSeconds) < 1e-5, `cpuSeconds ${usage.cpuSeconds} = 0.5 vCPU × ${usage.wallSeconds} s`);
+    assert.ok(Math.abs(usage.memoryGbSeconds - 1.5 * usage.wallSeconds) < 1e-5, `memoryGbSeconds ${usage.memoryGbSeconds} = 1.5 GB × ${usage.wallSeconds} s`);
+    assert.equal(usage.memoryPeakBytes, 1536 * 2 ** 20);
+    assert.deepEqual({ ...usage.priced, usd: undefined }, { usd: undefined, vcpuHourUsd: 3.6, gbHourUsd: 36, source: 'GANTRY_AGENT_PRICES' });
+    const expected = priceReservation({ vcpu: 0.5, memoryGb: 1.5, seconds: usage.wallSeconds }, { vcpuHourUsd: 3.6, gbHourUsd: 36 });
+    const diff = toNano(usage.priced.usd) - expected;
+    assert.ok(diff >= -50n && diff <= 50n, `${usage.priced.usd} USD ≈ ${fromNano(expected)} USD (0.5 × 3.6 + 1.5 × 36 USD/h × ${usage.wallSeconds} s)`);
+  });
+
+  test('simulated API server: a run without resources sends no RUN_RESOURCE_USAGE', async () => {
+    const s = await server();
+    const { outcome, events } = await execute(s, location(['materialize']));
+    assert.equal(outcome, 'success', JSON.stringify(terminal(events)));
+    assert.ok(!types(events).includes('RUN_RESOURCE_USAGE'));
   });
 
   test('simulated API server: location settings, then the asset tag gantry/k8s-config, merge over the agent defaults into the Job', async () => {

@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
 import { Log, Watch, type BatchV1Api, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { LaunchedRun, RunExit } from '../run-launcher';
+import type { LaunchedRun, RunExit, RunReservation } from '../run-launcher';
 import { RUN_CONTAINER } from './job-manifest';
 import { LABELS } from './labels';
 import { LogLineFilter, sinceTimeOf, type LogCursor } from './log-cursor';
+import { parseQuantity } from './quantity';
 import { apiErrorCode, apiErrorText, containerStarted, containerTermination, jobDeadlineExceeded, jobFinished, podStartFailure, podUnschedulable } from './pod-status';
 
 /** Options of {@link KubernetesRun}. */
@@ -120,6 +121,16 @@ export class KubernetesRun implements LaunchedRun {
 
   detach(): void {
     this.close();
+  }
+
+  /**
+   * The run container's resources from the pod last seen (also for an adopted
+   * run): per resource `limits`, else `requests`; cpu in vCPUs, memory in GB
+   * (2^30 bytes). Undefined before the pod was seen or when it sets neither
+   * cpu nor memory. Errors: QuantityError for a quantity that is not one.
+   */
+  reservation(): RunReservation | undefined {
+    return this.pod ? podReservation(this.pod) : undefined;
   }
 
   cleanup(): Promise<void> {
@@ -320,4 +331,21 @@ export class KubernetesRun implements LaunchedRun {
     // follow=true streams can close before the container ends (API server timeouts): read on from where we are.
     this.later(RETRY_MS, () => this.followLog());
   }
+}
+
+/** {@link KubernetesRun.reservation} of a pod: the run container's limits, else requests, and when it started. */
+export function podReservation(pod: V1Pod): RunReservation | undefined {
+  const container = pod.spec?.containers.find((c) => c.name === RUN_CONTAINER) ?? pod.spec?.containers[0];
+  const resources = container?.resources;
+  const of = (name: 'cpu' | 'memory'): number | undefined => {
+    const q = (resources?.limits?.[name] ?? resources?.requests?.[name]) as string | number | undefined;
+    return q === undefined ? undefined : parseQuantity(q);
+  };
+  const cpu = of('cpu');
+  const memory = of('memory');
+  if (cpu === undefined && memory === undefined) return undefined;
+  const status = pod.status?.containerStatuses?.find((c) => c.name === container?.name);
+  const started = status?.state?.running?.startedAt ?? status?.state?.terminated?.startedAt ?? pod.status?.startTime;
+  const startedAtMs = started ? new Date(started).getTime() : Number.NaN;
+  return { vcpu: cpu ?? 0, memoryGb: (memory ?? 0) / 2 ** 30, ...(Number.isFinite(startedAtMs) && { startedAtMs }) };
 }
