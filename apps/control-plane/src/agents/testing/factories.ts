@@ -121,9 +121,9 @@ export async function queueRun(db: pg.Pool | pg.Client, args: QueueRunArgs): Pro
     `WITH r AS (
        INSERT INTO runs (id, org_id, deployment_id, code_location_id, code_location_version, status, asset_keys, partition_key, tags, traceparent)
        VALUES ($1, $2, $3, $4, $5, 'QUEUED', $6, $7, $8, $9)
-       RETURNING id, org_id, deployment_id
+       RETURNING id, org_id, deployment_id, queue
      )
-     SELECT CASE WHEN $10::boolean THEN pg_notify('gantry_run_queued', json_build_object('runId', id, 'deploymentId', deployment_id, 'orgId', org_id)::text) END FROM r`,
+     SELECT CASE WHEN $10::boolean THEN pg_notify('gantry_run_queued', json_build_object('runId', id, 'deploymentId', deployment_id, 'orgId', org_id, 'queue', queue)::text) END FROM r`,
     [
       id,
       args.orgId,
