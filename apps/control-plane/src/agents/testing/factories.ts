@@ -69,10 +69,10 @@ export interface TestCodeLocation {
 /** Seeds a code location with version 1 and the given assets (and checks) straight through Prisma. */
 export async function createCodeLocation(
   prisma: PrismaClient,
-  args: { orgId: string; deploymentId: string; name?: string; assets: SeedAsset[] },
+  args: { orgId: string; deploymentId: string; name?: string; assets: SeedAsset[]; queue?: string },
 ): Promise<TestCodeLocation> {
   const name = args.name ?? `loc-${randomUUID().slice(0, 8)}`;
-  const location = await prisma.codeLocation.create({ data: { orgId: args.orgId, deploymentId: args.deploymentId, name } });
+  const location = await prisma.codeLocation.create({ data: { orgId: args.orgId, deploymentId: args.deploymentId, name, ...(args.queue && { queue: args.queue }) } });
   const version = await prisma.codeLocationVersion.create({
     data: { orgId: args.orgId, codeLocationId: location.id, version: 1, digest: randomUUID(), definition: {} },
   });
