@@ -37,6 +37,8 @@ export interface AgentOptions {
   logLevel?: string;
   /** Deployments served (default: every deployment the token allows). */
   deployments?: string[];
+  /** Queues served (default `["default"]`). */
+  queues?: string[];
   /** Largest accepted Pipes message, bytes (default 1 MiB). */
   maxMessageBytes?: number;
   /** Prices of run resources per launcher (default: AWS Fargate on-demand us-east-1; see cost/price-table.ts). */
@@ -130,7 +132,7 @@ export class Agent implements RunningAgent {
         locations: () =>
           this.locations.map((def) => ({ deployment: def.deployment, name: def.name, definitionJson: JSON.stringify(def) })),
         hello: () => ({
-          agent: { name: this.options.name, version: AGENT_VERSION, launcher: this.launcher.kind, deployments: this.options.deployments ?? [] },
+          agent: { name: this.options.name, version: AGENT_VERSION, launcher: this.launcher.kind, deployments: this.options.deployments ?? [], queues: this.options.queues ?? ['default'] },
           freeSlots: this.freeSlots(),
           runningRunIds: this.heldRunIds(),
         }),

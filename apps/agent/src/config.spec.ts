@@ -18,6 +18,13 @@ test('loadAgentConfig reads every variable and applies defaults', () => {
   assert.deepEqual(d.deployments, ['prod', 'staging']);
 });
 
+test('GANTRY_AGENT_QUEUES: comma-separated and deduplicated; `default` when unset or empty', () => {
+  const base = { GANTRY_CONTROL_PLANE_GRPC: '127.0.0.1:1', GANTRY_AGENT_TOKEN: 't' };
+  assert.deepEqual(loadAgentConfig(base).queues, ['default']);
+  assert.deepEqual(loadAgentConfig({ ...base, GANTRY_AGENT_QUEUES: ' , ' }).queues, ['default']);
+  assert.deepEqual(loadAgentConfig({ ...base, GANTRY_AGENT_QUEUES: 'gpu, default,gpu,' }).queues, ['gpu', 'default']);
+});
+
 test('loadAgentConfig names every problem and never echoes the token', () => {
   assert.throws(
     () => loadAgentConfig({ GANTRY_CONTROL_PLANE_GRPC: 'no-port', GANTRY_AGENT_MAX_RUNS: '0', GANTRY_LOG_LEVEL: 'loud' }),

@@ -26,6 +26,8 @@ export interface AgentConfig {
   codeLocationPaths: string[];
   /** Deployments served (GANTRY_AGENT_DEPLOYMENTS, comma-separated; empty: every deployment the token allows). */
   deployments: string[];
+  /** Queues served (GANTRY_AGENT_QUEUES, comma-separated; default `default`). */
+  queues: string[];
   /** Runs executed at once (GANTRY_AGENT_MAX_RUNS, default 4). */
   maxConcurrentRuns: number;
   /** pino level (GANTRY_LOG_LEVEL, default `info`). */
@@ -127,6 +129,7 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     stateDir: path.resolve(env['GANTRY_AGENT_STATE_DIR']?.trim() || '.gantry/agent'),
     codeLocationPaths: (env['GANTRY_CODE_LOCATIONS'] ?? '').split(',').map((p) => p.trim()).filter((p) => p.length > 0),
     deployments: (env['GANTRY_AGENT_DEPLOYMENTS'] ?? '').split(',').map((d) => d.trim()).filter((d) => d.length > 0),
+    queues: parseQueues(env['GANTRY_AGENT_QUEUES']),
     maxConcurrentRuns,
     logLevel,
     prices,
@@ -142,4 +145,10 @@ function podNamespace(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** GANTRY_AGENT_QUEUES: comma-separated, deduplicated; `default` when unset or empty. */
+export function parseQueues(value: string | undefined): string[] {
+  const queues = [...new Set((value ?? '').split(',').map((q) => q.trim()).filter((q) => q.length > 0))];
+  return queues.length > 0 ? queues : ['default'];
 }

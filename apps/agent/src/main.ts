@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     logLevel: config.logLevel,
     prices: config.prices,
     deployments: config.deployments,
+    queues: config.queues,
     launcher: createRunLauncher(config, log),
   });
   await agent.start();

@@ -22,9 +22,14 @@ export interface AssetDefinition {
  * (`CodeLocationDefinition.definition_json`) and the control plane versions.
  * `command` is always an argv array; `workingDirectory` is absolute on the agent.
  */
+/** Queue of a code location that names none. */
+export const DEFAULT_QUEUE = 'default';
+
 export interface CodeLocationDefinition {
   name: string;
   deployment: string;
+  /** Agent queue of the location's runs; absent means `default` (and keeps the digest of older definitions unchanged). */
+  queue?: string;
   description?: string;
   command: string[];
   workingDirectory: string;
@@ -82,6 +87,7 @@ export function normalizeDefinition(file: CodeLocationFile, workingDirectory: st
   return {
     name: file.name,
     deployment: file.deployment,
+    ...(file.queue !== undefined && file.queue !== DEFAULT_QUEUE && { queue: file.queue }),
     ...(file.description !== undefined && { description: file.description }),
     command: typeof file.command === 'string' ? file.command.trim().split(/\s+/) : file.command,
     workingDirectory,

@@ -130,6 +130,8 @@ export const ecsRunSettingsSchema = z
 export const codeLocationFileSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'code location names are lower-case letters, digits, - and _'),
   deployment: z.string().default('prod'),
+  /** Agent queue the location's runs go to; only agents serving this queue run them. Default `default`. */
+  queue: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'queue names are letters, digits, ., - and _').max(100).optional(),
   description: z.string().optional(),
   command: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
   workingDirectory: z.string().default('.'),

@@ -27,6 +27,11 @@ export const MAX_EVENT_BATCHES_IN_FLIGHT = 4;
 export const MAX_FREE_SLOTS = 10_000;
 /** Longest accepted agent name. */
 export const MAX_AGENT_NAME_LENGTH = 200;
+/** Most queues one agent may serve, and the longest queue name. */
+export const MAX_QUEUES = 100;
+export const MAX_QUEUE_NAME_LENGTH = 100;
+/** Queue of agents and code locations that name none. */
+export const DEFAULT_QUEUE = 'default';
 
 /** The server side of a Session stream. */
 export type SessionCall = grpc.ServerDuplexStream<AgentMessage__Output, ControlMessage>;
@@ -66,6 +71,7 @@ export class AgentSession implements SessionHandle {
   agentName = '';
   readonly orgId: string;
   deploymentIds: ReadonlySet<string> | null = new Set<string>();
+  queues: ReadonlySet<string> = new Set<string>([DEFAULT_QUEUE]);
   /** Resolves once the session closed and its agent row was marked disconnected. */
   readonly closed: Promise<void>;
 
@@ -209,6 +215,11 @@ export class AgentSession implements SessionHandle {
     if (missing.length > 0) throw new DeploymentNotServableError(missing);
     if (deployments.length === 0 && scope.length > 0) throw new InvalidAgentMessageError('this agent token may serve no existing deployment');
     const orgWide = names.length === 0 && scope.length === 0;
+    const queues = [...new Set(info.queues.map((q) => q.trim()).filter((q) => q !== ''))].sort();
+    if (queues.length === 0) queues.push(DEFAULT_QUEUE);
+    if (queues.length > MAX_QUEUES || queues.some((q) => q.length > MAX_QUEUE_NAME_LENGTH)) {
+      throw new InvalidAgentMessageError(`Hello.agent.queues: at most ${MAX_QUEUES} queues of at most ${MAX_QUEUE_NAME_LENGTH} characters`);
+    }
 
     const reg = await this.s.agents.registerConnected({
       orgId: this.orgId,
@@ -218,6 +229,7 @@ export class AgentSession implements SessionHandle {
       launcher: info.launcher,
       slots: freeSlots + hello.runningRunIds.length,
       deploymentIds: deployments.map((d) => d.id),
+      queues,
     });
     if (this.isClosed()) {
       await this.s.agents.markDisconnected(this.orgId, reg.id, reg.connectedAt);
@@ -227,6 +239,7 @@ export class AgentSession implements SessionHandle {
     this.agentName = name;
     this.connectedAt = reg.connectedAt;
     this.deploymentIds = orgWide ? null : new Set(deployments.map((d) => d.id));
+    this.queues = new Set(queues);
     this.announced = freeSlots;
     this.log = this.log.child({ agentId: reg.id, agentName: name });
     this.send({
@@ -237,7 +250,7 @@ export class AgentSession implements SessionHandle {
         heartbeatIntervalMs: this.s.config.heartbeatIntervalMs,
       },
     });
-    this.log.info({ deployments: orgWide ? 'all' : deployments.map((d) => d.name), freeSlots, running: hello.runningRunIds.length }, 'agent connected');
+    this.log.info({ deployments: orgWide ? 'all' : deployments.map((d) => d.name), freeSlots, running: hello.runningRunIds.length, queues }, 'agent connected');
     await this.recordAudit('agent.connect', {
       after: { name, version: info.version, launcher: info.launcher, slots: freeSlots + hello.runningRunIds.length, deployments: orgWide ? 'all' : deployments.map((d) => d.name) },
       metadata: { runningRunIds: hello.runningRunIds.length },

@@ -31,6 +31,8 @@ export interface AgentRegistration {
   /** Total run slots (free + running) the agent reported. */
   slots: number;
   deploymentIds: string[];
+  /** Queues the agent serves. */
+  queues: string[];
 }
 
 /**
@@ -98,6 +100,7 @@ export class AgentsRepository {
       launcher: reg.launcher,
       slots: reg.slots,
       deploymentIds: reg.deploymentIds,
+      queues: reg.queues,
       connected: true,
       connectedAt: now,
       lastHeartbeatAt: now,

@@ -11,6 +11,8 @@ export interface SessionHandle {
   readonly orgId: string;
   /** Deployment ids the session serves; `null` means every deployment of its organization. */
   readonly deploymentIds: ReadonlySet<string> | null;
+  /** Queues the session serves (never empty). */
+  readonly queues: ReadonlySet<string>;
   /** True once Welcome was sent and until the stream closes. */
   isReady(): boolean;
   /** Free slots not yet assigned or reserved by an in-flight claim. */
@@ -79,11 +81,11 @@ export class SessionRegistry {
   }
 
   /**
-   * Picks, round-robin, a ready session serving `deploymentId` with a free
-   * slot. `orgId` (the deployment's organization) is needed only to consider
-   * organization-wide sessions.
+   * Picks, round-robin, a ready session serving `deploymentId` and `queue`
+   * with a free slot. `orgId` (the deployment's organization) is needed only
+   * to consider organization-wide sessions.
    */
-  pick(deploymentId: string, orgId?: string): SessionHandle | undefined {
+  pick(deploymentId: string, orgId?: string, queue = 'default'): SessionHandle | undefined {
     const explicit = this.byDeployment.get(deploymentId);
     const wide = orgId === undefined ? undefined : this.orgWide.get(orgId);
     const a = explicit?.length ?? 0;
@@ -93,7 +95,7 @@ export class SessionRegistry {
     for (let i = 0; i < total; i++) {
       const k = (start + i) % total;
       const s = k < a ? explicit![k]! : wide![k - a]!;
-      if (s.isReady() && s.availableSlots() > 0) return s;
+      if (s.queues.has(queue) && s.isReady() && s.availableSlots() > 0) return s;
     }
     return undefined;
   }

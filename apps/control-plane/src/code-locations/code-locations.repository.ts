@@ -51,7 +51,7 @@ const SQL = {
     SELECT gen_random_uuid(), $1::uuid, $2::uuid, coalesce(max(version), 0) + 1, $3, $4::jsonb, $5::uuid, now()
     FROM code_location_versions WHERE code_location_id = $2::uuid
     RETURNING id::text AS id, version`,
-  setCurrent: `UPDATE code_locations SET current_version_id = $2::uuid, updated_at = now() WHERE id = $1::uuid`,
+  setCurrent: `UPDATE code_locations SET current_version_id = $2::uuid, queue = $3, updated_at = now() WHERE id = $1::uuid`,
   conflicts: `
     SELECT a.key, cl.name AS code_location FROM assets a JOIN code_locations cl ON cl.id = a.code_location_id
     WHERE a.deployment_id = $1::uuid AND a.key = ANY($2::text[]) AND a.code_location_id <> $3::uuid AND a.active
@@ -155,7 +155,7 @@ export class CodeLocationsRepository {
       );
       if (!version) throw new Error(`no version row returned for code location ${loc.name}`);
     }
-    await tx.$executeRawUnsafe(SQL.setCurrent, location.id, version.id);
+    await tx.$executeRawUnsafe(SQL.setCurrent, location.id, version.id, loc.definition.queue ?? 'default');
     await this.rebuildGraph(tx, orgId, deploymentId, location.id, loc);
     return { deployment: loc.deployment, name: loc.name, version: version.version, changed: true };
   }

@@ -20,11 +20,12 @@ export interface ClaimedRunRow {
   stored_seq: number;
 }
 
-/** Who claims: the agent, its organization and the deployments it serves (`null`: all of the organization's). */
+/** Who claims: the agent, its organization, the deployments (`null`: all of the organization's) and queues it serves. */
 export interface Claimant {
   agentId: string;
   orgId: string;
   deploymentIds: ReadonlySet<string> | null;
+  queues: ReadonlySet<string>;
 }
 
 // The columns RETURNING from the claim and the join that names deployment and
@@ -46,14 +47,14 @@ const CLAIM_ONE = (deploymentFilter: string) => `
     -- drive the plan: with young statistics the planner otherwise claims through
     -- the (org_id, created_at) index and filters every run of the organization
     -- by id (measured: 2 ms per claim at 3,000 runs); the primary key must win.
-    WHERE id = $1 AND status = 'QUEUED' AND (org_id = $4) IS TRUE ${deploymentFilter}
+    WHERE id = $1 AND status = 'QUEUED' AND (org_id = $4) IS TRUE AND (queue = ANY($5::text[])) IS TRUE ${deploymentFilter}
     RETURNING ${CLAIMED.join(', ')}
   )${SELECT_ASSIGNMENT}`;
 
 const CLAIM_OLDEST = (deploymentFilter: string) => `
   WITH picked AS (
     SELECT id FROM runs
-    WHERE org_id = $4 AND status = 'QUEUED' ${deploymentFilter}
+    WHERE org_id = $4 AND status = 'QUEUED' AND queue = ANY($5::text[]) ${deploymentFilter}
     ORDER BY created_at, id
     LIMIT $1
     FOR UPDATE SKIP LOCKED
@@ -65,17 +66,17 @@ const CLAIM_OLDEST = (deploymentFilter: string) => `
   ORDER BY c.created_at, c.id`;
 
 const SQL = {
-  claimOneScoped: CLAIM_ONE('AND (deployment_id = ANY($5::uuid[])) IS TRUE'),
+  claimOneScoped: CLAIM_ONE('AND (deployment_id = ANY($6::uuid[])) IS TRUE'),
   claimOneOrgWide: CLAIM_ONE(''),
-  claimOldestScoped: CLAIM_OLDEST('AND deployment_id = ANY($5::uuid[])'),
+  claimOldestScoped: CLAIM_OLDEST('AND deployment_id = ANY($6::uuid[])'),
   claimOldestOrgWide: CLAIM_OLDEST(''),
   requeue: `
     WITH requeued AS (
       UPDATE runs SET status = 'QUEUED', agent_id = NULL, lease_expires_at = NULL
       WHERE id = $1 AND agent_id = $2 AND status = 'STARTING'
-      RETURNING id, deployment_id, org_id
+      RETURNING id, deployment_id, org_id, queue
     )
-    SELECT pg_notify('${CHANNELS.runQueued}', json_build_object('runId', id, 'deploymentId', deployment_id, 'orgId', org_id)::text) FROM requeued`,
+    SELECT pg_notify('${CHANNELS.runQueued}', json_build_object('runId', id, 'deploymentId', deployment_id, 'orgId', org_id, 'queue', queue)::text) FROM requeued`,
 };
 
 /**
@@ -93,7 +94,7 @@ export class DispatchRepository {
   async claimRun(runId: string, who: Claimant, leaseTtlMs: number): Promise<ClaimedRunRow | undefined> {
     const scope = who.deploymentIds;
     const scoped = scope !== null;
-    const values: unknown[] = [runId, who.agentId, leaseTtlMs, who.orgId];
+    const values: unknown[] = [runId, who.agentId, leaseTtlMs, who.orgId, [...who.queues]];
     if (scope !== null) values.push([...scope]);
     const res = await this.db.raw(who.orgId, (c) =>
       c.query<ClaimedRunRow>({
@@ -109,7 +110,7 @@ export class DispatchRepository {
   async claimOldest(limit: number, who: Claimant, leaseTtlMs: number): Promise<ClaimedRunRow[]> {
     const scope = who.deploymentIds;
     const scoped = scope !== null;
-    const values: unknown[] = [limit, who.agentId, leaseTtlMs, who.orgId];
+    const values: unknown[] = [limit, who.agentId, leaseTtlMs, who.orgId, [...who.queues]];
     if (scope !== null) values.push([...scope]);
     const res = await this.db.raw(who.orgId, (c) =>
       c.query<ClaimedRunRow>({

@@ -21,9 +21,9 @@ export const DISPATCH_RECONCILE_INTERVAL_MS = 30_000;
 
 /**
  * Hands queued runs to agent sessions of this replica, pushed, never polled:
- * `NOTIFY gantry_run_queued {runId, deploymentId, orgId}` (sent by the launch
- * transaction at commit) picks a local session serving that deployment with a
- * free slot, round-robin, and claims the run in one statement; a session that
+ * `NOTIFY gantry_run_queued {runId, deploymentId, orgId, queue}` (sent by the launch
+ * transaction at commit) picks a local session serving that deployment and
+ * queue with a free slot, round-robin, and claims the run in one statement; a session that
  * connects or announces slots claims the oldest queued runs of its
  * deployments. Several replicas may hear the same notification: the
  * `status = 'QUEUED'` guard lets exactly one claim win.
@@ -70,11 +70,13 @@ export class DispatchService implements OnModuleInit {
     const runId = msg?.['runId'];
     const deploymentId = msg?.['deploymentId'];
     const orgId = msg?.['orgId'];
+    // Notifications from before queues existed carry none: the default queue.
+    const queue = typeof msg?.['queue'] === 'string' ? msg['queue'] : 'default';
     if (!isUuid(runId) || !isUuid(deploymentId) || !isUuid(orgId)) {
       this.log.warn({ payload }, `ignored a malformed ${CHANNELS.runQueued} notification`);
       return;
     }
-    this.dispatchRun(runId, deploymentId, orgId).catch((error: unknown) => this.log.error({ err: error, runId }, 'dispatch of a queued run failed; it stays queued'));
+    this.dispatchRun(runId, deploymentId, orgId, queue).catch((error: unknown) => this.log.error({ err: error, runId }, 'dispatch of a queued run failed; it stays queued'));
   }
 
   private onRunCancel(payload: string): void {
@@ -93,9 +95,9 @@ export class DispatchService implements OnModuleInit {
    * Offers one newly queued run to a local session. Resolves when it was
    * delivered, taken by someone else, or no local session can take it.
    */
-  async dispatchRun(runId: string, deploymentId: string, orgId: string): Promise<void> {
+  async dispatchRun(runId: string, deploymentId: string, orgId: string, queue = 'default'): Promise<void> {
     if (this.stopped) return;
-    const session = this.registry.pick(deploymentId, orgId);
+    const session = this.registry.pick(deploymentId, orgId, queue);
     if (!session || session.reserveSlots(1) === 0) {
       // Slots may be reserved by an in-flight fill whose snapshot predates this
       // run: have those fills look again instead of waiting for reconciliation.

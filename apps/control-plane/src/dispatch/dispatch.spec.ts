@@ -203,4 +203,41 @@ describe('dispatch', () => {
     assert.equal(msg.assignment!.storedSeq, 7);
     agent.close();
   });
+
+  test('queues: a run goes only to agents serving its code location\'s queue; agents on one queue share its runs; a default agent never takes another queue', async () => {
+    const { org, token, codeLocationId } = await tenant();
+    const gpuLoc = await createCodeLocation(t.prisma, { orgId: org.orgId, deploymentId: org.prodDeploymentId, name: 'training', assets: [{ key: 'model' }], queue: 'gpu' });
+    const plain = await TestAgent.connect(t.address, token, { name: 'plain', freeSlots: 50 });
+    const gpu1 = await TestAgent.connect(t.address, token, { name: 'gpu-1', queues: ['gpu'], freeSlots: 50 });
+    const gpu2 = await TestAgent.connect(t.address, token, { name: 'gpu-2', queues: ['gpu', ' gpu '], freeSlots: 50 });
+    const agentRow = await t.prisma.agent.findUniqueOrThrow({ where: { id: gpu2.agentId } });
+    assert.deepEqual(agentRow.queues, ['gpu']);
+    assert.deepEqual((await t.prisma.agent.findUniqueOrThrow({ where: { id: plain.agentId } })).queues, ['default']);
+    await sleep(300);
+
+    const gpuRuns: string[] = [];
+    for (let i = 0; i < 20; i++) gpuRuns.push(await queueRun(t.pool, { orgId: org.orgId, deploymentId: org.prodDeploymentId, codeLocationId: gpuLoc.codeLocationId }));
+    const defaultRun = await queueRun(t.pool, { orgId: org.orgId, deploymentId: org.prodDeploymentId, codeLocationId });
+    const rows = await t.prisma.run.findMany({ where: { id: { in: [...gpuRuns, defaultRun] } } });
+    assert.ok(rows.filter((r) => r.id !== defaultRun).every((r) => r.queue === 'gpu'), 'runs take the queue of their code location');
+    assert.equal(rows.find((r) => r.id === defaultRun)!.queue, 'default');
+
+    await plain.next('assignment', (m) => m.assignment!.runId === defaultRun, 1000);
+    for (let i = 0; i < 100 && assignedIds(gpu1).length + assignedIds(gpu2).length < gpuRuns.length; i++) await sleep(50);
+    const one = assignedIds(gpu1);
+    const two = assignedIds(gpu2);
+    assert.deepEqual([...one, ...two].sort(), [...gpuRuns].sort(), 'every gpu run went to exactly one gpu agent');
+    assert.ok(one.length > 0 && two.length > 0, `both gpu agents got work (${one.length} / ${two.length})`);
+    assert.deepEqual(assignedIds(plain), [defaultRun]);
+
+    // A backlog claim (connect) respects queues too.
+    plain.close();
+    const backlog = await queueRun(t.pool, { orgId: org.orgId, deploymentId: org.prodDeploymentId, codeLocationId: gpuLoc.codeLocationId, notify: false });
+    const late = await TestAgent.connect(t.address, token, { name: 'late-default', freeSlots: 10 });
+    await sleep(300);
+    assert.deepEqual(assignedIds(late), []);
+    gpu1.slots(60);
+    await gpu1.next('assignment', (m) => m.assignment!.runId === backlog, 1000);
+    for (const a of [gpu1, gpu2, late]) a.close();
+  });
 });

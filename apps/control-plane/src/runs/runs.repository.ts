@@ -12,10 +12,10 @@ const INSERT_QUEUED = `
     INSERT INTO runs (id, org_id, deployment_id, code_location_id, code_location_version, status, asset_keys,
                       partition_key, partition_range_start, partition_range_end, tags, traceparent, launched_by)
     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, 'QUEUED', $6::text[], $7, $8, $9, $10::jsonb, $11, $12)
-    RETURNING id, org_id, deployment_id, created_at
+    RETURNING id, org_id, deployment_id, queue, created_at
   )
-  SELECT created_at,
-         pg_notify('${CHANNELS.runQueued}', json_build_object('runId', id, 'deploymentId', deployment_id, 'orgId', org_id)::text)::text AS queued,
+  SELECT created_at, queue,
+         pg_notify('${CHANNELS.runQueued}', json_build_object('runId', id, 'deploymentId', deployment_id, 'orgId', org_id, 'queue', queue)::text)::text AS queued,
          pg_notify('${CHANNELS.runEvents}', json_build_object('runId', id)::text)::text AS events
   FROM created`;
 
@@ -126,7 +126,7 @@ export class RunsRepository {
   }
 
   /**
-   * Inserts a QUEUED run and notifies `gantry_run_queued` `{runId, deploymentId, orgId}`
+   * Inserts a QUEUED run and notifies `gantry_run_queued` `{runId, deploymentId, orgId, queue}`
    * and `gantry_run_events` `{runId}`, in ONE statement (inside the tenant
    * transaction: the notifications are delivered exactly when the row commits).
    * One statement instead of an interactive Prisma transaction keeps the
@@ -137,7 +137,7 @@ export class RunsRepository {
   async insertQueued(orgId: string, run: NewRun): Promise<RunModel> {
     const id = randomUUID();
     const res = await this.tenant.raw(orgId, (c) =>
-      c.query<{ created_at: Date }>({
+      c.query<{ created_at: Date; queue: string }>({
         name: 'gantry_insert_queued_run',
         text: INSERT_QUEUED,
         values: [id, orgId, run.deploymentId, run.codeLocationId, run.codeLocationVersion, run.assetKeys, run.partitionKey,
@@ -150,6 +150,7 @@ export class RunsRepository {
       orgId,
       ...run,
       status: 'QUEUED',
+      queue: rows[0]!.queue,
       agentId: null,
       leaseExpiresAt: null,
       failureReason: null,

@@ -69,10 +69,10 @@ export interface TestCodeLocation {
 /** Seeds a code location with version 1 and the given assets (and checks) straight through Prisma. */
 export async function createCodeLocation(
   prisma: PrismaClient,
-  args: { orgId: string; deploymentId: string; name?: string; assets: SeedAsset[] },
+  args: { orgId: string; deploymentId: string; name?: string; assets: SeedAsset[]; queue?: string },
 ): Promise<TestCodeLocation> {
   const name = args.name ?? `loc-${randomUUID().slice(0, 8)}`;
-  const location = await prisma.codeLocation.create({ data: { orgId: args.orgId, deploymentId: args.deploymentId, name } });
+  const location = await prisma.codeLocation.create({ data: { orgId: args.orgId, deploymentId: args.deploymentId, name, ...(args.queue && { queue: args.queue }) } });
   const version = await prisma.codeLocationVersion.create({
     data: { orgId: args.orgId, codeLocationId: location.id, version: 1, digest: randomUUID(), definition: {} },
   });
@@ -121,9 +121,9 @@ export async function queueRun(db: pg.Pool | pg.Client, args: QueueRunArgs): Pro
     `WITH r AS (
        INSERT INTO runs (id, org_id, deployment_id, code_location_id, code_location_version, status, asset_keys, partition_key, tags, traceparent)
        VALUES ($1, $2, $3, $4, $5, 'QUEUED', $6, $7, $8, $9)
-       RETURNING id, org_id, deployment_id
+       RETURNING id, org_id, deployment_id, queue
      )
-     SELECT CASE WHEN $10::boolean THEN pg_notify('gantry_run_queued', json_build_object('runId', id, 'deploymentId', deployment_id, 'orgId', org_id)::text) END FROM r`,
+     SELECT CASE WHEN $10::boolean THEN pg_notify('gantry_run_queued', json_build_object('runId', id, 'deploymentId', deployment_id, 'orgId', org_id, 'queue', queue)::text) END FROM r`,
     [
       id,
       args.orgId,

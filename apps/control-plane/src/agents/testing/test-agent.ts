@@ -41,6 +41,8 @@ export function reportCodeLocations(address: string, token: string | undefined, 
 export interface HelloOptions {
   name?: string;
   deployments?: string[];
+  /** Queues served (Hello AgentInfo.queues; empty/absent: `default`). */
+  queues?: string[];
   freeSlots?: number;
   runningRunIds?: string[];
   launcher?: string;
@@ -83,7 +85,7 @@ export class TestAgent {
     const agent = new TestAgent(address, token);
     agent.send({
       hello: {
-        agent: { name: hello.name ?? 'test-agent', version: '0.0.0-test', launcher: hello.launcher ?? 'process', deployments: hello.deployments ?? [] },
+        agent: { name: hello.name ?? 'test-agent', version: '0.0.0-test', launcher: hello.launcher ?? 'process', deployments: hello.deployments ?? [], queues: hello.queues ?? [] },
         freeSlots: hello.freeSlots ?? 0,
         runningRunIds: hello.runningRunIds ?? [],
       },

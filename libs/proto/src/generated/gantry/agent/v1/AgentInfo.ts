@@ -21,6 +21,10 @@ export interface AgentInfo {
    * Deployments (by name) this agent serves; empty means every deployment its token allows.
    */
   'deployments'?: (string)[];
+  /**
+   * Queues this agent serves; empty means ["default"] (agents older than queues).
+   */
+  'queues'?: (string)[];
 }
 
 /**
@@ -43,4 +47,8 @@ export interface AgentInfo__Output {
    * Deployments (by name) this agent serves; empty means every deployment its token allows.
    */
   'deployments': (string)[];
+  /**
+   * Queues this agent serves; empty means ["default"] (agents older than queues).
+   */
+  'queues': (string)[];
 }
