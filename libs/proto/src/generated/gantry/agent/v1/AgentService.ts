@@ -1,4 +1,4 @@
-// Original file: proto/gantry/agent/v1/service.proto
+// Original file: /work/main/proto/gantry/agent/v1/service.proto
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
@@ -41,8 +41,15 @@ export interface AgentServiceClient extends grpc.Client {
    * event batches; the control plane answers Welcome, then pushes run
    * assignments (never more than the announced free slots), event acks, cancel
    * requests and lease revocations. Events are idempotent on (run_id, seq):
-   * replaying after a reconnect stores nothing twice. Errors:
-   * INVALID_ARGUMENT when the first message is not Hello.
+   * replaying after a reconnect stores nothing twice. Acks come after commit,
+   * one per run per batch. Events of a run the agent does not hold are neither
+   * stored nor acked and get one LeaseRevoked; events of a run already failed by
+   * lease expiry are acked and dropped. Errors (retry with backoff unless noted):
+   * INVALID_ARGUMENT when the first message is not Hello or names a deployment
+   * the token may not serve (fatal, `gantry-error-code` trailer); UNAUTHENTICATED
+   * when the token is revoked or expires mid-session (fatal); ABORTED when a newer
+   * session with the same agent name replaced this one; UNAVAILABLE when the
+   * control plane shuts down (reconnect and replay).
    */
   Session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_gantry_agent_v1_AgentMessage, _gantry_agent_v1_ControlMessage__Output>;
   Session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_gantry_agent_v1_AgentMessage, _gantry_agent_v1_ControlMessage__Output>;
@@ -51,8 +58,15 @@ export interface AgentServiceClient extends grpc.Client {
    * event batches; the control plane answers Welcome, then pushes run
    * assignments (never more than the announced free slots), event acks, cancel
    * requests and lease revocations. Events are idempotent on (run_id, seq):
-   * replaying after a reconnect stores nothing twice. Errors:
-   * INVALID_ARGUMENT when the first message is not Hello.
+   * replaying after a reconnect stores nothing twice. Acks come after commit,
+   * one per run per batch. Events of a run the agent does not hold are neither
+   * stored nor acked and get one LeaseRevoked; events of a run already failed by
+   * lease expiry are acked and dropped. Errors (retry with backoff unless noted):
+   * INVALID_ARGUMENT when the first message is not Hello or names a deployment
+   * the token may not serve (fatal, `gantry-error-code` trailer); UNAUTHENTICATED
+   * when the token is revoked or expires mid-session (fatal); ABORTED when a newer
+   * session with the same agent name replaced this one; UNAVAILABLE when the
+   * control plane shuts down (reconnect and replay).
    */
   session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_gantry_agent_v1_AgentMessage, _gantry_agent_v1_ControlMessage__Output>;
   session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_gantry_agent_v1_AgentMessage, _gantry_agent_v1_ControlMessage__Output>;
@@ -79,8 +93,15 @@ export interface AgentServiceHandlers extends grpc.UntypedServiceImplementation 
    * event batches; the control plane answers Welcome, then pushes run
    * assignments (never more than the announced free slots), event acks, cancel
    * requests and lease revocations. Events are idempotent on (run_id, seq):
-   * replaying after a reconnect stores nothing twice. Errors:
-   * INVALID_ARGUMENT when the first message is not Hello.
+   * replaying after a reconnect stores nothing twice. Acks come after commit,
+   * one per run per batch. Events of a run the agent does not hold are neither
+   * stored nor acked and get one LeaseRevoked; events of a run already failed by
+   * lease expiry are acked and dropped. Errors (retry with backoff unless noted):
+   * INVALID_ARGUMENT when the first message is not Hello or names a deployment
+   * the token may not serve (fatal, `gantry-error-code` trailer); UNAUTHENTICATED
+   * when the token is revoked or expires mid-session (fatal); ABORTED when a newer
+   * session with the same agent name replaced this one; UNAVAILABLE when the
+   * control plane shuts down (reconnect and replay).
    */
   Session: grpc.handleBidiStreamingCall<_gantry_agent_v1_AgentMessage__Output, _gantry_agent_v1_ControlMessage>;
   
