@@ -9,17 +9,16 @@ import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const protoDir = path.join(root, 'proto');
 const outDir = path.join(root, 'libs/proto/src/generated');
-const files = readdirSync(path.join(protoDir, 'gantry/agent/v1'))
+const files = readdirSync(path.join(root, 'proto/gantry/agent/v1'))
   .filter((f) => f.endsWith('.proto'))
-  .map((f) => `gantry/agent/v1/${f}`);
+  .map((f) => `proto/gantry/agent/v1/${f}`);
 rmSync(outDir, { recursive: true, force: true });
 execFileSync(
   path.join(root, 'node_modules/.bin/proto-loader-gen-types'),
-  // File names relative to the include folder, as the generator resolves them; they go first
+  // Paths relative to the repository (they end up in the generated headers); files go first
   // because `-I` takes every argument after it.
-  [...files, '--longs=Number', '--enums=String', '--defaults', '--oneofs', '--includeComments', '--grpcLib=@grpc/grpc-js', `--outDir=${outDir}`, '-I', protoDir],
-  { stdio: 'inherit', cwd: protoDir },
+  [...files, '--longs=Number', '--enums=String', '--defaults', '--oneofs', '--includeComments', '--grpcLib=@grpc/grpc-js', `--outDir=${outDir}`, '-I', 'proto'],
+  { stdio: 'inherit', cwd: root },
 );
 console.log(`generated ${files.length} protocol file(s) into ${path.relative(root, outDir)}`);

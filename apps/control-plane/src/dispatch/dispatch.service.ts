@@ -19,6 +19,10 @@ export const MAX_CLAIM_BATCH = 100;
  */
 export const DISPATCH_RECONCILE_INTERVAL_MS = 30_000;
 
+/** Second looks at a queued run no local session could take at once: count, and first delay (doubling), ms. */
+const NOTIFY_RETRIES = 3;
+const NOTIFY_RETRY_MS = 100;
+
 /**
  * Hands queued runs to agent sessions of this replica, pushed, never polled:
  * `NOTIFY gantry_run_queued {runId, deploymentId, orgId, queue}` (sent by the launch
@@ -95,13 +99,20 @@ export class DispatchService implements OnModuleInit {
    * Offers one newly queued run to a local session. Resolves when it was
    * delivered, taken by someone else, or no local session can take it.
    */
-  async dispatchRun(runId: string, deploymentId: string, orgId: string, queue = 'default'): Promise<void> {
+  async dispatchRun(runId: string, deploymentId: string, orgId: string, queue = 'default', attempt = 0): Promise<void> {
     if (this.stopped) return;
     const session = this.registry.pick(deploymentId, orgId, queue);
     if (!session || session.reserveSlots(1) === 0) {
       // Slots may be reserved by an in-flight fill whose snapshot predates this
       // run: have those fills look again instead of waiting for reconciliation.
       for (const filling of this.filling) this.refill.add(filling);
+      // A session may also be between its Welcome and its first fill; look again
+      // shortly (the claim's QUEUED guard makes a late second look harmless).
+      if (attempt < NOTIFY_RETRIES && this.registry.all().length > 0) {
+        setTimeout(() => {
+          this.dispatchRun(runId, deploymentId, orgId, queue, attempt + 1).catch((error: unknown) => this.log.warn({ err: error, runId }, 'retried dispatch failed; the run stays queued'));
+        }, NOTIFY_RETRY_MS * 2 ** attempt).unref();
+      }
       return;
     }
     let row: ClaimedRunRow | undefined;

@@ -108,7 +108,7 @@ describe('launchRun and cancelRun', () => {
 
     await eventually(() => notes.filter((n) => n.visibleStatus !== undefined).length >= 2, 5000, 'notifications');
     const queued = notes.find((n) => n.channel === CHANNELS.runQueued);
-    assert.deepEqual(queued?.payload, { runId: run.id, deploymentId: a.prodId, orgId: a.orgId });
+    assert.deepEqual(queued?.payload, { runId: run.id, deploymentId: a.prodId, orgId: a.orgId, queue: 'default' });
     assert.equal(queued?.visibleStatus, 'QUEUED', 'the run is committed when the notification arrives');
     assert.deepEqual(notes.find((n) => n.channel === CHANNELS.runEvents)?.payload, { runId: run.id });
   });

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/gantry/agent/v1/messages.proto
+// Original file: proto/gantry/agent/v1/messages.proto
 
 
 /**

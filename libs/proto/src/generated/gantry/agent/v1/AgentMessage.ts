@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/gantry/agent/v1/messages.proto
+// Original file: proto/gantry/agent/v1/messages.proto
 
 import type { Hello as _gantry_agent_v1_Hello, Hello__Output as _gantry_agent_v1_Hello__Output } from '../../../gantry/agent/v1/Hello';
 import type { SlotsAvailable as _gantry_agent_v1_SlotsAvailable, SlotsAvailable__Output as _gantry_agent_v1_SlotsAvailable__Output } from '../../../gantry/agent/v1/SlotsAvailable';

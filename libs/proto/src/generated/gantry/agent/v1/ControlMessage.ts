@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/gantry/agent/v1/messages.proto
+// Original file: proto/gantry/agent/v1/messages.proto
 
 import type { Welcome as _gantry_agent_v1_Welcome, Welcome__Output as _gantry_agent_v1_Welcome__Output } from '../../../gantry/agent/v1/Welcome';
 import type { RunAssignment as _gantry_agent_v1_RunAssignment, RunAssignment__Output as _gantry_agent_v1_RunAssignment__Output } from '../../../gantry/agent/v1/RunAssignment';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/gantry/agent/v1/messages.proto
+// Original file: proto/gantry/agent/v1/messages.proto
 
 import type { EventAck as _gantry_agent_v1_EventAck, EventAck__Output as _gantry_agent_v1_EventAck__Output } from '../../../gantry/agent/v1/EventAck';
 

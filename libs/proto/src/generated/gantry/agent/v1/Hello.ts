@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/gantry/agent/v1/messages.proto
+// Original file: proto/gantry/agent/v1/messages.proto
 
 import type { AgentInfo as _gantry_agent_v1_AgentInfo, AgentInfo__Output as _gantry_agent_v1_AgentInfo__Output } from '../../../gantry/agent/v1/AgentInfo';
 
