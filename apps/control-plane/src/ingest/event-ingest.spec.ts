@@ -215,8 +215,9 @@ describe('event ingest', () => {
   test("events for runs the agent does not hold (another agent's, another tenant's, unknown) are not stored, not acked, and the lease is revoked once", async () => {
     const s = await setup('holder');
     const mine = await s.run();
-    const other = await TestAgent.connect(t.address, s.token, { name: 'not-holder', freeSlots: 5 });
+    // Queued while the holder has no free slot, then claimed by the other agent's first fill: deterministic.
     const theirs = await queueRun(t.pool, { orgId: s.org.orgId, deploymentId: s.org.prodDeploymentId, codeLocationId: s.codeLocationId });
+    const other = await TestAgent.connect(t.address, s.token, { name: 'not-holder', freeSlots: 5 });
     await other.next('assignment');
     assert.equal((await t.prisma.run.findUniqueOrThrow({ where: { id: theirs } })).agentId, other.agentId);
 
