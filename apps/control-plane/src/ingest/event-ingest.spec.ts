@@ -213,7 +213,8 @@ describe('event ingest', () => {
   });
 
   test("events for runs the agent does not hold (another agent's, another tenant's, unknown) are not stored, not acked, and the lease is revoked once", async () => {
-    const s = await setup('holder');
+    // The holder has one slot, taken by its own run: the next run can only go to the other agent.
+    const s = await setup('holder', 1);
     const mine = await s.run();
     // Queued while the holder has no free slot, then claimed by the other agent's first fill: deterministic.
     const theirs = await queueRun(t.pool, { orgId: s.org.orgId, deploymentId: s.org.prodDeploymentId, codeLocationId: s.codeLocationId });
