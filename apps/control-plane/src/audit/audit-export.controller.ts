@@ -16,7 +16,6 @@ import { AuthService } from '../auth/auth.service';
 import { LOGGER } from '../logging/logger';
 import { parseAuditFilter, type AuditFilter, type AuditFilterArgs } from './audit-filter';
 import { CSV_COLUMNS, toCsvRow, toExportObject } from './audit.mappers';
-import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 
 /** The parts of Express's request the exports read (Express ships no types here). */
@@ -59,7 +58,6 @@ export class AuditExportController {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(AuditService) private readonly audit: AuditService,
-    @Inject(AuditRepository) private readonly repo: AuditRepository,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ module: 'audit-export' });
@@ -106,15 +104,14 @@ export class AuditExportController {
         res.setHeader('www-authenticate', 'Bearer');
         throw new HttpFailure(401, { error: 'unauthenticated', code: 'UNAUTHENTICATED' });
       }
-      const slug = typeof req.params['org'] === 'string' ? req.params['org'] : '';
-      const org = await this.repo.organizationBySlug(slug);
-      if (!org || org.id !== auth.orgId) throw new HttpFailure(404, { error: `organization ${JSON.stringify(slug)} not found`, code: 'ORGANIZATION_NOT_FOUND' });
+      // authenticate() resolved the path's organization (the same lookup, normalized the same way) and refused any other.
+      const slug = String(req.params['org']).trim().toLowerCase();
       // The export reads what Query.auditEvents reads, so it needs the same permission.
       const role = permissionOf('Query.auditEvents')?.role ?? 'OWNER';
       if (!covers(auth.grants, role, { kind: 'organization' })) {
         throw new HttpFailure(403, { error: `forbidden: exporting the audit log requires the role ${role} on the organization`, code: 'FORBIDDEN' });
       }
-      return { orgId: org.id, slug: org.slug, filter: parseAuditFilter(filterArgs(req.query), '') };
+      return { orgId: auth.orgId, slug, filter: parseAuditFilter(filterArgs(req.query), '') };
     } catch (error) {
       if (error instanceof HttpFailure) res.status(error.status).json(error.body);
       else if (error instanceof InvalidArgumentError) res.status(400).json({ error: error.message, code: error.code, ...error.details });

@@ -4,12 +4,6 @@ import { PgPool } from '../database/pg-pool';
 import { TenantDb } from '../database/tenant-db';
 import type { AuditFilter } from './audit-filter';
 
-/** An organization by slug. */
-export interface OrganizationRef {
-  id: string;
-  slug: string;
-}
-
 /**
  * Reads of `audit_events` (writes go through AuditLog). Every method takes the
  * organization and runs in a TenantDb transaction with it set.
@@ -50,12 +44,6 @@ export class AuditRepository {
    */
   async verify(orgId: string): Promise<AuditChainVerification> {
     return this.db.raw(orgId, (client) => verifyAuditChain(pgExecutor(client), orgId), { snapshot: true });
-  }
-
-  /** The organization with `slug` (SECURITY DEFINER lookup `gantry_organization_by_slug`), or null. */
-  async organizationBySlug(slug: string): Promise<OrganizationRef | null> {
-    const { rows } = await this.pg.pool.query<{ id: string; slug: string }>('SELECT id, slug FROM gantry_organization_by_slug($1)', [slug]);
-    return rows[0] ?? null;
   }
 
   /**
