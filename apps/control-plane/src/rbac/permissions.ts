@@ -52,6 +52,7 @@ export const PERMISSIONS: Readonly<Record<OperationName, OperationPermission>> =
   'Query.me': p('VIEWER', 'user', 'the signed-in user'),
   'Query.myOrganizations': p('VIEWER', 'user', 'organizations the signed-in user belongs to'),
   'Query.organization': p('VIEWER', 'member', 'the request\'s organization and its settings'),
+  'Query.myRole': p('VIEWER', 'member', 'the caller\'s own highest role (for the console to hide what it may not do)'),
   'Query.deployments': p('VIEWER', 'member', 'deployments of the organization'),
   'Query.assets': p('VIEWER', 'deployment', 'assets of a deployment'),
   'Query.asset': p('VIEWER', 'deployment', 'one asset'),

@@ -7,7 +7,9 @@ import type { UserActor } from '../auth/auth.service';
 import { auditActorOf, auditWho } from '../audit/audit-actor';
 import { AuditLog } from '../audit/audit-log.service';
 import { TenantDb } from '../database/tenant-db';
-import { covers } from '../rbac/authorize';
+import { covers, effectiveRole } from '../rbac/authorize';
+import type { Role } from '../rbac/roles';
+import { resolveScope, targetOf } from './scope-names';
 import { MembershipsRepository, type OrganizationRef } from './memberships.repository';
 import type { Organization, User } from './models/tenancy.models';
 import { TenancyError } from './tenancy.errors';
@@ -78,6 +80,19 @@ export class OrganizationsService {
     const org = await this.tenant.forOrg(auth.orgId).organization.findUniqueOrThrow({ where: { id: auth.orgId } });
     const owner = covers(auth.grants, 'OWNER', { kind: 'organization' });
     return { id: org.id, slug: org.slug, name: org.name, auditRetentionDays: owner ? org.auditRetentionDays : null };
+  }
+
+  /**
+   * The caller's highest role in the request's organization: at deployment
+   * `deployment` (organization-wide and that deployment's grants, direct or
+   * through teams) or, without one, organization-wide only. Null when no grant
+   * covers it (e.g. only code-location grants). The console hides what this
+   * role may not do; the server checks every operation anyway.
+   * Errors: DeploymentNotFoundError.
+   */
+  async myRole(auth: AuthContext, deployment: string | null): Promise<Role | null> {
+    const ids = await this.tenant.tx(auth.orgId, (tx) => resolveScope(tx, auth.orgId, { deployment }));
+    return effectiveRole(auth.grants, targetOf(ids));
   }
 
   /** Adds deployment `name`. Errors: InvalidArgumentError, TenancyError DEPLOYMENT_EXISTS. */

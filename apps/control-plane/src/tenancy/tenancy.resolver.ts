@@ -56,6 +56,14 @@ export class TenancyResolver {
     return this.orgs.get(auth);
   }
 
+  @Query(() => Role, {
+    nullable: true,
+    description: 'Your highest role here: at `deployment` (organization-wide grants included) or organization-wide when omitted; null when none covers it. For hiding what you may not do; every operation is checked anyway.',
+  })
+  myRole(@CurrentAuth() auth: AuthContext, @Args('deployment', { type: () => String, nullable: true }) deployment: string | null): Promise<RoleName | null> {
+    return this.orgs.myRole(auth, deployment ?? null);
+  }
+
   @Query(() => [Member])
   members(@CurrentAuth() auth: AuthContext): Promise<Member[]> {
     return this.memberships.list(auth);
