@@ -1,11 +1,12 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default [
-  { ignores: ['**/node_modules/**', '**/generated/**', '.gantry/**', 'dist/**', '**/*.mjs', 'examples/**/*.py'] },
+  { ignores: ['**/node_modules/**', '**/generated/**', 'apps/console/src/gql/**', 'apps/console/dist/**', '.gantry/**', 'dist/**', '**/*.mjs', 'examples/**/*.py'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -23,6 +24,8 @@ export default [
             { sourceTag: 'scope:agent', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:control-plane', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
+            // The console is a browser bundle: it talks to the control plane over GraphQL only.
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] },
           ],
@@ -31,8 +34,13 @@ export default [
     },
   },
   {
+    files: ['apps/console/**/*.tsx', 'apps/console/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
+  {
     // Apps never import other apps: only end-to-end tests and benchmarks embed them.
-    files: ['apps/**/*.ts', 'libs/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+    files: ['apps/**/*.ts', 'apps/**/*.tsx', 'libs/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [
         { name: '@gantry/control-plane', message: 'apps never import apps; only tests/e2e and bench embed the control plane' },

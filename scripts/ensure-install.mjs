@@ -46,3 +46,6 @@ if (!existsSync(path.join(venv, 'bin/python')) || !fresh('python', pyReq)) {
   run(path.join(venv, 'bin/pip'), ['install', '--quiet', '--disable-pip-version-check', ...pyFiles.flatMap((f) => ['-r', f])]);
   writeFileSync(marker('python'), pyReq);
 }
+
+// The console: generated GraphQL types and the Vite build the control plane serves.
+run('node', [path.join(root, 'scripts/build-console.mjs'), '--if-stale']);

@@ -23,6 +23,11 @@ test('the whole workspace typechecks under strict mode', async () => {
   assert.equal(r.code, 0, r.out);
 });
 
+test('the console (React, DOM types) typechecks under strict mode against its generated GraphQL types', async () => {
+  const r = await exec(bin('tsc'), ['-p', 'apps/console/tsconfig.json', '--noEmit']);
+  assert.equal(r.code, 0, r.out);
+});
+
 test('lint passes with no warnings, Nx module boundaries enforced', async () => {
   // The boundary rule reads Nx's project graph; compute it first so the rule runs instead of being skipped.
   const graph = await exec(bin('nx'), ['graph', '--file=.nx/graph.json']);

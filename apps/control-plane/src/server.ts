@@ -12,6 +12,8 @@ import { type ControlPlaneConfig } from './config/control-plane.config';
 import { createLogger } from './logging/logger';
 import { PgListener } from './database/pg-listener';
 import { applyHttpSecurity } from './security/http-security';
+import { consoleMiddleware } from './console/console-static';
+import { SERVER_VERSION } from './meta/meta.resolver';
 
 /** A started control plane. */
 export interface RunningControlPlane {
@@ -73,6 +75,8 @@ export async function startControlPlane(config: ControlPlaneConfig, options: { l
     if (devIssuer) app.use(devIssuer.middleware);
     applyHttpSecurity(app, config);
     app.use(organizationPathMiddleware);
+    const issuerRef = app.get(OidcIssuerRef);
+    app.use(consoleMiddleware({ dir: config.consoleDir, issuer: () => issuerRef.current, clientId: config.consoleClientId, version: SERVER_VERSION }));
     await app.get(PgListener).start();
     await app.listen(config.httpPort, config.bindHost);
     httpPort = (app.getHttpServer().address() as AddressInfo).port;

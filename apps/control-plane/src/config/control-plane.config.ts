@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { loadApiLimitsConfig, type ApiLimitsConfig } from '../api/limits/api-limits.config';
 import { loadHttpSecurityConfig, type HttpSecurityConfig } from '../security/http-security.config';
 
@@ -47,6 +48,14 @@ export interface ControlPlaneConfig {
   limits: ApiLimitsConfig;
   /** CORS, security headers, trusted proxies. See security/http-security.config.ts. */
   httpSecurity: HttpSecurityConfig;
+  /**
+   * Folder of the built console (`vite build` output). Served at `/` with
+   * single-page-app fallback when it holds an index.html; otherwise `/` says
+   * how to build it. Env: GANTRY_CONSOLE_DIR. Default `apps/console/dist`.
+   */
+  consoleDir: string;
+  /** OIDC client id the console signs in with (public, PKCE). Env: GANTRY_CONSOLE_CLIENT_ID. Default `gantry-console`. */
+  consoleClientId: string;
 }
 
 /** Raised at boot for a missing or invalid setting; names the variable. */
@@ -88,6 +97,8 @@ export function loadControlPlaneConfig(
     nodeEnv: env['NODE_ENV'] || 'development',
     limits: loadApiLimitsConfig(env),
     httpSecurity: loadHttpSecurityConfig(env),
+    consoleDir: env['GANTRY_CONSOLE_DIR'] || path.resolve(import.meta.dirname, '../../../console/dist'),
+    consoleClientId: env['GANTRY_CONSOLE_CLIENT_ID'] || 'gantry-console',
     ...overrides,
   };
 }

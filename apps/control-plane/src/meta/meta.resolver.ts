@@ -1,5 +1,8 @@
 import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
 
+/** The control plane's version (semver), as `serverInfo` and the console report it. */
+export const SERVER_VERSION = '0.1.0';
+
 /** Build information of the control plane. */
 @ObjectType()
 export class ServerInfo {
@@ -15,6 +18,6 @@ export class ServerInfo {
 export class MetaResolver {
   @Query(() => ServerInfo, { description: 'Version and protocol of this control plane.' })
   serverInfo(): ServerInfo {
-    return { version: '0.1.0', agentProtocol: 'gantry.agent.v1' };
+    return { version: SERVER_VERSION, agentProtocol: 'gantry.agent.v1' };
   }
 }

@@ -17,7 +17,7 @@ function ownOrigin(req: ExpressRequest): string {
  * CORS limited to the console: a request whose `Origin` is one of
  * GANTRY_CONSOLE_ORIGIN (or, when that is empty, this server's own origin)
  * gets `Access-Control-Allow-Origin` with its origin, methods GET and POST,
- * request headers `authorization` and `content-type`, no cookies (the API
+ * request headers `authorization`, `content-type` and `x-gantry-organization`, no cookies (the API
  * authenticates with bearer tokens); any other origin gets no CORS header at
  * all, so browsers refuse to let its pages read responses.
  */
@@ -25,7 +25,7 @@ export function corsPolicy(config: HttpSecurityConfig): CorsOptionsDelegate<Expr
   const allowed: CorsOptions = {
     origin: true,
     methods: ['GET', 'POST'],
-    allowedHeaders: ['authorization', 'content-type'],
+    allowedHeaders: ['authorization', 'content-type', 'x-gantry-organization'],
     credentials: false,
     maxAge: CORS_MAX_AGE_S,
   };

@@ -18,7 +18,10 @@ export const GRAPHQL_PATH = '/graphql';
 export function applyHttpSecurity(app: NestExpressApplication, config: ControlPlaneConfig): void {
   const { httpSecurity } = config;
   if (httpSecurity.trustProxyHops > 0) app.set('trust proxy', httpSecurity.trustProxyHops);
-  app.use(securityHeaders(httpSecurity));
+  // The console's keycloak-js talks to the issuer (token refresh), so its origin joins connect-src.
+  const issuerOrigin = config.oidcIssuer ? new URL(config.oidcIssuer).origin : undefined;
+  const cspConnectSources = issuerOrigin && !httpSecurity.cspConnectSources.includes(issuerOrigin) ? [...httpSecurity.cspConnectSources, issuerOrigin] : httpSecurity.cspConnectSources;
+  app.use(securityHeaders({ ...httpSecurity, cspConnectSources }));
   app.enableCors(corsPolicy(httpSecurity));
   app.useBodyParser('json', { limit: config.maxRequestBytes });
   app.use(bodyParserErrors(config.maxRequestBytes));

@@ -1,0 +1,4 @@
+export * from './chromium';
+export * from './browser';
+export * from './axe';
+export * from './sign-in';
