@@ -1,0 +1,47 @@
+import { useState } from 'react';
+import { useMutation } from 'urql';
+import { errorMessage } from '../../components/states';
+import { graphql } from '../../gql';
+
+const CancelRunMutation = graphql(`
+  mutation CancelRun($id: ID!) {
+    cancelRun(id: $id) { id status endedAt }
+  }
+`);
+
+/** "Cancel run…" with an inline confirmation; the server's refusal or error shows as an alert. */
+export function CancelRunButton({ runId }: { runId: string }) {
+  const [confirming, setConfirming] = useState(false);
+  const [result, cancel] = useMutation(CancelRunMutation);
+  if (!confirming) {
+    return (
+      <button type="button" className="danger" onClick={() => setConfirming(true)}>
+        Cancel run…
+      </button>
+    );
+  }
+  return (
+    <div className="confirm" role="group" aria-label="Confirm cancel">
+      <span>Cancel this run?</span>
+      <button
+        type="button"
+        className="danger"
+        disabled={result.fetching}
+        onClick={async () => {
+          const r = await cancel({ id: runId });
+          if (!r.error) setConfirming(false);
+        }}
+      >
+        Yes, cancel run
+      </button>
+      <button type="button" onClick={() => setConfirming(false)} disabled={result.fetching}>
+        Keep running
+      </button>
+      {result.error && (
+        <p className="error" role="alert">
+          {errorMessage(result.error)}
+        </p>
+      )}
+    </div>
+  );
+}
