@@ -94,6 +94,9 @@ export function MetadataValue({ entry }: { entry: Entry }) {
 }
 
 function JsonValue({ value }: { value: unknown }) {
+  const compact = JSON.stringify(value) ?? 'undefined';
+  // Short values (a few keys or names) read better on one line.
+  if (compact.length <= 100) return <code className="metadata-json">{compact}</code>;
   return <pre className="metadata-pre">{JSON.stringify(value, null, 2)}</pre>;
 }
 
