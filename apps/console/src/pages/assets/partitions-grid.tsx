@@ -4,6 +4,7 @@ import { ErrorState, Loading } from '../../components/states';
 import { graphql } from '../../gql';
 import { useScope, useScopedPath } from '../../layout/scope';
 import { formatDateTime } from '../runs/run-format';
+import { partitionStates, type PartitionState } from './partition-states';
 
 const PartitionStatusQuery = graphql(`
   query AssetPartitionStatus($deployment: String!, $key: String!) {
@@ -16,54 +17,8 @@ const PartitionStatusQuery = graphql(`
   }
 `);
 
-type State = 'materialized' | 'failed' | 'running' | 'missing';
-
-interface Cell {
-  state: State;
-  at?: string;
-  runId?: string;
-}
-
-const LABEL: Record<State, string> = { materialized: 'Materialized', failed: 'Failed', running: 'In progress', missing: 'Missing' };
-const SYMBOL: Record<State, string> = { materialized: '✓', failed: '✗', running: '…', missing: '–' };
-
-/**
- * Status of each partition from the asset's last 100 materializations and
- * runs: a materialization counts for its partition key, or (reported
- * without one) for every key of its run's partition range; a failed run
- * marks the keys it covered but did not materialize; the newest fact wins.
- */
-function partitionStates(partitionKeys: readonly string[], data: { assetMaterializations: { edges: { node: { runId: string; createdAt: string; partitionKey?: string | null } }[] }; runs: { edges: { node: { id: string; status: string; createdAt: string; endedAt?: string | null; partitionKey?: string | null; partitionRange?: { start: string; end: string } | null } }[] } }): Map<string, Cell> {
-  const index = new Map(partitionKeys.map((k, i) => [k, i]));
-  const runs = new Map(data.runs.edges.map((e) => [e.node.id, e.node]));
-  const covered = (run: { partitionKey?: string | null; partitionRange?: { start: string; end: string } | null } | undefined): string[] => {
-    if (!run) return [];
-    if (run.partitionKey) return [run.partitionKey];
-    if (!run.partitionRange) return [];
-    const from = index.get(run.partitionRange.start);
-    const to = index.get(run.partitionRange.end);
-    return from == null || to == null ? [] : partitionKeys.slice(from, to + 1);
-  };
-  const facts: { key: string; at: string; state: State; runId: string }[] = [];
-  const materializedBy = new Set<string>();
-  for (const { node: m } of data.assetMaterializations.edges) {
-    for (const key of m.partitionKey ? [m.partitionKey] : covered(runs.get(m.runId))) {
-      facts.push({ key, at: m.createdAt, state: 'materialized', runId: m.runId });
-      materializedBy.add(`${m.runId}:${key}`);
-    }
-  }
-  for (const run of runs.values()) {
-    const state: State | null = run.status === 'FAILURE' ? 'failed' : ['QUEUED', 'STARTING', 'STARTED'].includes(run.status) ? 'running' : null;
-    if (!state) continue;
-    for (const key of covered(run)) {
-      if (!materializedBy.has(`${run.id}:${key}`)) facts.push({ key, at: run.endedAt ?? run.createdAt, state, runId: run.id });
-    }
-  }
-  facts.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const cells = new Map<string, Cell>(partitionKeys.map((k) => [k, { state: 'missing' }]));
-  for (const f of facts) if (cells.has(f.key)) cells.set(f.key, { state: f.state, at: f.at, runId: f.runId });
-  return cells;
-}
+const LABEL: Record<PartitionState, string> = { materialized: 'Materialized', failed: 'Failed', running: 'In progress', missing: 'Missing' };
+const SYMBOL: Record<PartitionState, string> = { materialized: '✓', failed: '✗', running: '…', missing: '–' };
 
 /** A grid of the asset's partitions, one labelled, focusable cell each (materialized / failed / in progress / missing, by text and symbol as well as colour), with a legend and counts. */
 export function PartitionsGrid({ assetKey, partitionKeys }: { assetKey: string; partitionKeys: readonly string[] }) {
@@ -80,7 +35,7 @@ export function PartitionsGrid({ assetKey, partitionKeys }: { assetKey: string; 
     body = (
       <>
         <ul className="partition-legend plain-list" aria-label="Legend">
-          {(Object.keys(LABEL) as State[]).map((s) => (
+          {(Object.keys(LABEL) as PartitionState[]).map((s) => (
             <li key={s}>
               <span className={`partition-swatch partition-${s}`} aria-hidden="true">
                 {SYMBOL[s]}
