@@ -106,6 +106,7 @@ describe('console runs: launch, live logs, asset page, cancel (real control plan
     const metadata = await newest.getByRole('definition').allInnerTexts();
     assert.ok(metadata.includes(new Intl.NumberFormat('en-US').format(3_000_000)), `row_count rendered as a formatted number: ${metadata.join(' | ')}`);
     assert.match(await newest.innerText(), /dagster\/column_schema[\s\S]*delay[\s\S]*INTEGER/, 'the column schema as a table');
+    assert.equal(await newest.getByRole('columnheader', { name: 'destination' }).count(), 1, 'the markdown preview table rendered as a table');
     const checks = await page.locator('#checks-title + table').innerText();
     assert.match(checks, /no_null_dates[\s\S]*passed/);
     assert.match(checks, /row_count_positive[\s\S]*passed/);

@@ -75,9 +75,11 @@ export function MetadataValue({ entry }: { entry: Entry }) {
     case 'path':
     case 'notebook':
       return <span className="mono metadata-path">{String(raw)}</span>;
-    case 'md':
-      // No markdown renderer is installed; monospace keeps markdown tables readable.
-      return <pre className="metadata-pre">{String(raw)}</pre>;
+    case 'md': {
+      // No markdown renderer is installed: pipe tables (what pipelines mostly emit) become tables, other markdown stays as text.
+      const table = typeof raw === 'string' ? markdownTable(raw) : null;
+      return table ? <RecordsTable value={table} /> : <pre className="metadata-pre">{String(raw)}</pre>;
+    }
     case 'timestamp':
       return typeof raw === 'number' ? <time dateTime={new Date(raw * 1000).toISOString()}>{new Date(raw * 1000).toLocaleString()}</time> : <JsonValue value={raw} />;
     case 'asset':
@@ -133,6 +135,17 @@ function RecordsTable({ value }: { value: unknown }) {
       </table>
     </div>
   );
+}
+
+/** A markdown pipe table (header, `---` separator, rows) as `{ records, schema }`; null for any other markdown. */
+export function markdownTable(text: string): { records: Record<string, string>[]; schema: { name: string }[] } | null {
+  const lines = text.trim().split('\n').map((l) => l.trim());
+  if (lines.length < 2 || !lines.every((l) => l.startsWith('|') && l.endsWith('|'))) return null;
+  const cells = (line: string) => line.slice(1, -1).split('|').map((c) => c.trim());
+  const header = cells(lines[0]!);
+  if (!cells(lines[1]!).every((c) => /^:?-{3,}:?$/.test(c))) return null;
+  const records = lines.slice(2).map((l) => Object.fromEntries(cells(l).map((c, i) => [header[i] ?? `column ${i + 1}`, c])));
+  return { records, schema: header.map((name) => ({ name })) };
 }
 
 function cell(value: unknown): string {

@@ -11,6 +11,7 @@ import { useRunEvents } from './run-events';
 import { formatDateTime, formatDuration, formatPartition, isTerminal, runDurationMs } from './run-format';
 import { RunLogs } from './run-logs';
 import { RunCost, RunOutputs } from './run-outputs';
+import { useLaunchedByLabel } from './launched-by';
 import { StatusBadge } from './run-status-badge';
 import { RunTimeline } from './run-timeline';
 import { useNow, usePoll } from './use-poll';
@@ -85,6 +86,7 @@ function RunView({ initial, refetch }: { initial: RunPageFieldsFragment; refetch
   const now = useNow(!ended);
   const { events, error: eventsError } = useRunEvents(run.id);
   const duration = runDurationMs(run, now);
+  const launchedBy = useLaunchedByLabel();
 
   return (
     <>
@@ -136,7 +138,7 @@ function RunView({ initial, refetch }: { initial: RunPageFieldsFragment; refetch
         </div>
         <div>
           <dt>Launched by</dt>
-          <dd className="mono">{run.launchedBy ?? '—'}</dd>
+          <dd>{launchedBy(run.launchedBy)}</dd>
         </div>
         {run.tags.length > 0 && (
           <div>

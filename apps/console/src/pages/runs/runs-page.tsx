@@ -7,6 +7,7 @@ import { graphql } from '../../gql';
 import type { RunStatus } from '../../gql/graphql';
 import { roleAtLeast, useScope, useScopedPath } from '../../layout/scope';
 import { formatDateTime, formatDuration, formatPartition, isTerminal, runDurationMs } from './run-format';
+import { useLaunchedByLabel } from './launched-by';
 import { StatusBadge } from './run-status-badge';
 import { useNow, usePoll } from './use-poll';
 
@@ -162,6 +163,7 @@ function RunsChunk({ filters, after, first, last, onLoadMore }: {
   const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   usePoll(live, refetch);
   const now = useNow(live);
+  const launchedBy = useLaunchedByLabel();
 
   const wide = (content: React.ReactNode) => (
     <tbody>
@@ -203,8 +205,8 @@ function RunsChunk({ filters, after, first, last, onLoadMore }: {
                 ))}
               </ul>
             </td>
-            <td className="mono">{formatPartition(run)}</td>
-            <td className="mono">{run.launchedBy ?? '—'}</td>
+            <td className="mono nowrap">{formatPartition(run)}</td>
+            <td className="launched-by">{launchedBy(run.launchedBy)}</td>
             <td>{formatDateTime(run.createdAt)}</td>
             <td>{duration == null ? '—' : formatDuration(duration)}</td>
           </tr>
