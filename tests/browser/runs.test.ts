@@ -176,4 +176,36 @@ describe('console runs: launch, live logs, asset page, cancel (real control plan
     await stack.gql('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: launchRun.id });
     assert.equal((await stack.waitForRun(launchRun.id)).status, 'CANCELED');
   });
+  test('the runs list pages with "Load more" and filters by status and asset', async () => {
+    // 27 more runs, canceled at once (queued ones end CANCELED immediately), so the list has more than a page of 25.
+    for (let i = 0; i < 27; i++) {
+      const { launchRun } = await stack.gql<{ launchRun: { id: string } }>('mutation { launchRun(input: { assetKeys: ["slow/asset"] }) { id } }');
+      await stack.gql('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: launchRun.id });
+    }
+    const { runs } = await stack.gql<{ runs: { edges: { node: { id: string; status: string } }[] } }>('{ runs(first: 100) { edges { node { id status } } } }');
+    const viewer = await stack.addUser('VIEWER', 'Rita Runs');
+    const page = await stack.signIn(viewer, `/${stack.orgSlug}/prod/runs`);
+    const runLinks = page.getByRole('link', { name: /^Run [0-9a-f-]{36}$/ });
+    await runLinks.first().waitFor();
+    assert.equal(await runLinks.count(), 25, 'a first page of 25');
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.waitForFunction((n) => document.querySelectorAll('a[aria-label^="Run "]').length === n, runs.edges.length);
+    assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0, 'no more pages');
+    await assertAxeClean(page, 'runs page (two pages)');
+    await stack.screenshot(page, 'runs-load-more');
+
+    await page.getByRole('checkbox', { name: 'SUCCESS' }).check();
+    await page.waitForURL(/status=SUCCESS/);
+    const successes = runs.edges.filter((e) => e.node.status === 'SUCCESS').length;
+    await page.waitForFunction((n) => document.querySelectorAll('a[aria-label^="Run "]').length === n, successes);
+    for (const badge of await page.locator('tbody .status').allInnerTexts()) assert.equal(badge, 'SUCCESS');
+    await page.getByRole('checkbox', { name: 'SUCCESS' }).uncheck();
+    await page.getByLabel('Asset key').fill('flights/raw_flights');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/asset=flights%2Fraw_flights/);
+    await page.waitForFunction(() => document.querySelectorAll('a[aria-label^="Run "]').length === 1);
+    assert.match(await page.locator('tbody').first().innerText(), /flights\/raw_flights/);
+    await assertAxeClean(page, 'runs page (filtered)');
+    await stack.screenshot(page, 'runs-filtered');
+  });
 });
