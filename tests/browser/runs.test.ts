@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { axeViolations, describeViolations } from '@gantry/browser-testing';
 import { FLIGHTS_LOCATION, startConsoleStack, type ConsoleStack } from './support/console-stack';
 
@@ -42,6 +42,16 @@ function slowLocation(): string {
 async function assertAxeClean(page: Page, what: string): Promise<void> {
   const violations = await axeViolations(page);
   assert.deepEqual(violations, [], `${what}: ${describeViolations(violations)}`);
+}
+
+/** Waits until `locator` matches exactly `n` elements. */
+async function waitForCount(locator: Locator, n: number, timeoutMs = 30_000): Promise<void> {
+  let count = -1;
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    count = await locator.count();
+    if (count === n) return;
+  }
+  throw new Error(`expected ${n} matches, still ${count} after ${timeoutMs} ms`);
 }
 
 /** The status badge text at the top of the run page. */
@@ -140,7 +150,7 @@ describe('console runs: launch, live logs, asset page, cancel (real control plan
     await page.getByRole('button', { name: 'Launch run of 1 asset' }).click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
     const runId = page.url().split('/').pop()!;
-    await page.getByText('slow/asset: tick 3').waitFor({ timeout: 60_000 });
+    await page.getByText('slow/asset: tick 3', { exact: true }).waitFor({ timeout: 60_000 });
     assert.equal(await runStatus(page), 'STARTED');
     await page.getByRole('button', { name: 'Cancel run…' }).click();
     await page.getByRole('button', { name: 'Yes, cancel run' }).click();
@@ -170,7 +180,7 @@ describe('console runs: launch, live logs, asset page, cancel (real control plan
     const { launchRun } = await stack.gql<{ launchRun: { id: string } }>('mutation { launchRun(input: { assetKeys: ["slow/asset"] }) { id } }');
     await page.locator('nav.sidenav').getByRole('link', { name: 'Runs' }).click();
     await page.getByRole('link', { name: `Run ${launchRun.id}` }).click();
-    await page.getByText('slow/asset: tick 1').waitFor({ timeout: 60_000 });
+    await page.getByText('slow/asset: tick 1', { exact: true }).waitFor({ timeout: 60_000 });
     assert.equal(await page.getByRole('button', { name: /Cancel run/ }).count(), 0, 'a Viewer is not offered Cancel');
     await stack.screenshot(page, 'viewer-run-page');
     await stack.gql('mutation($id: ID!) { cancelRun(id: $id) { id } }', { id: launchRun.id });
@@ -189,7 +199,7 @@ describe('console runs: launch, live logs, asset page, cancel (real control plan
     await runLinks.first().waitFor();
     assert.equal(await runLinks.count(), 25, 'a first page of 25');
     await page.getByRole('button', { name: 'Load more' }).click();
-    await page.waitForFunction((n) => document.querySelectorAll('a[aria-label^="Run "]').length === n, runs.edges.length);
+    await waitForCount(runLinks, runs.edges.length);
     assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0, 'no more pages');
     await assertAxeClean(page, 'runs page (two pages)');
     await stack.screenshot(page, 'runs-load-more');
@@ -197,13 +207,13 @@ describe('console runs: launch, live logs, asset page, cancel (real control plan
     await page.getByRole('checkbox', { name: 'SUCCESS' }).check();
     await page.waitForURL(/status=SUCCESS/);
     const successes = runs.edges.filter((e) => e.node.status === 'SUCCESS').length;
-    await page.waitForFunction((n) => document.querySelectorAll('a[aria-label^="Run "]').length === n, successes);
+    await waitForCount(runLinks, successes);
     for (const badge of await page.locator('tbody .status').allInnerTexts()) assert.equal(badge, 'SUCCESS');
     await page.getByRole('checkbox', { name: 'SUCCESS' }).uncheck();
     await page.getByLabel('Asset key').fill('flights/raw_flights');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/asset=flights%2Fraw_flights/);
-    await page.waitForFunction(() => document.querySelectorAll('a[aria-label^="Run "]').length === 1);
+    await waitForCount(runLinks, 1);
     assert.match(await page.locator('tbody').first().innerText(), /flights\/raw_flights/);
     await assertAxeClean(page, 'runs page (filtered)');
     await stack.screenshot(page, 'runs-filtered');

@@ -41,6 +41,14 @@ interface Filters {
   assetKey: string;
 }
 
+/** Filters from `?status=A,B&asset=a/b`; unknown statuses are dropped. */
+function filtersFrom(params: URLSearchParams): Filters {
+  return {
+    status: (params.get('status') ?? '').split(',').filter((s): s is RunStatus => (ALL_STATUSES as readonly string[]).includes(s)),
+    assetKey: params.get('asset') ?? '',
+  };
+}
+
 /**
  * Runs of the deployment, newest first: filters by status (several) and asset
  * key, kept in the URL (`?status=SUCCESS,FAILURE&asset=a/b`); pages of 25 with
@@ -50,22 +58,28 @@ export function RunsPage() {
   const { deploymentRole } = useScope();
   const path = useScopedPath();
   const [params, setParams] = useSearchParams();
-  const filters: Filters = {
-    status: (params.get('status') ?? '').split(',').filter((s): s is RunStatus => (ALL_STATUSES as readonly string[]).includes(s)),
-    assetKey: params.get('asset') ?? '',
-  };
+  // Filters live in state (so controls answer at once) and are mirrored to the URL (so they survive reloads and can be shared).
+  const [filters, setFilters] = useState<Filters>(() => filtersFrom(params));
   const [assetDraft, setAssetDraft] = useState(filters.assetKey);
   // Cursors of the pages after the first; reset whenever the filters change.
   const [cursors, setCursors] = useState<string[]>([]);
-  const filterKey = `${filters.status.join(',')}|${filters.assetKey}`;
-  const [cursorsFor, setCursorsFor] = useState(filterKey);
-  if (cursorsFor !== filterKey) {
-    setCursorsFor(filterKey);
-    setCursors([]);
+  // The URL changed from outside (a link, back/forward): take its filters.
+  const [seenSearch, setSeenSearch] = useState(params.toString());
+  if (params.toString() !== seenSearch) {
+    setSeenSearch(params.toString());
+    const fromUrl = filtersFrom(params);
+    if (fromUrl.status.join(',') !== filters.status.join(',') || fromUrl.assetKey !== filters.assetKey) {
+      setFilters(fromUrl);
+      setAssetDraft(fromUrl.assetKey);
+      setCursors([]);
+    }
   }
+  const filterKey = `${filters.status.join(',')}|${filters.assetKey}`;
 
   const update = (next: Partial<Filters>) => {
     const merged = { ...filters, ...next };
+    setFilters(merged);
+    setCursors([]);
     const search = new URLSearchParams();
     if (merged.status.length) search.set('status', merged.status.join(','));
     if (merged.assetKey) search.set('asset', merged.assetKey);
