@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { axeViolations, describeViolations } from '@gantry/browser-testing';
+import { axeViolations, describeViolations, typeDevIssuerIdentity } from '@gantry/browser-testing';
 import { hashToken } from '@gantry/domain';
 import { registerTestSecret } from '@gantry/telemetry/testing';
 import { startConsoleStack, type ConsoleStack } from './support/console-stack';
@@ -130,7 +130,6 @@ describe('console Agents page (real control plane and agent, Chromium)', () => {
       const h = r.headers();
       if (r.url().endsWith('/graphql') && h['authorization'] && h['x-gantry-organization']) auth = { authorization: h['authorization'], organization: h['x-gantry-organization'] };
     });
-    const { typeDevIssuerIdentity } = await import('@gantry/browser-testing');
     await typeDevIssuerIdentity(viewerPage, viewer.name, viewer.email);
     await viewerPage.getByTestId('agent-row').filter({ hasText: 'browser-test-agent' }).waitFor({ timeout: 30_000 });
     assert.equal(await viewerPage.getByRole('heading', { name: 'Agent tokens' }).count(), 0);

@@ -10,6 +10,8 @@ import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+// The console is an app, not a library; this pure module (no DOM, no React) is what its Agents page renders.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { ecsParameters, endpointUsesTls, helmInstallCommands, rotateCommands, TOKEN_SECRET } from '../../apps/console/src/pages/agents/install-commands';
 import { helmBinary, ROOT, type K8sObject } from './support/helm';
 
