@@ -6,6 +6,8 @@
  * form and the server refuses the Viewer's own attempt.
  */
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { axeViolations, describeViolations, typeDevIssuerIdentity } from '@gantry/browser-testing';
@@ -23,17 +25,22 @@ describe('console Cost page (real control plane and agent, Chromium)', () => {
   let stack: ConsoleStack;
   let page: Page;
   let top: { assetKey: string; amount: string; value: number }[];
+  let partitions: string[] = [];
+  /** Launches flights/raw_flights for one partition and waits for it to succeed. */
+  const runRawFlights = async (partition: string | undefined) => {
+    const { launchRun } = await stack.gql<{ launchRun: { id: string } }>('mutation($input: LaunchRunInput!) { launchRun(input: $input) { id } }', {
+      input: { assetKeys: ['flights/raw_flights'], ...(partition && { partitionKey: partition }) },
+    });
+    const run = await stack.waitForRun(launchRun.id);
+    assert.equal(run.status, 'SUCCESS', run.failureReason ?? '');
+  };
 
   before(async () => {
     stack = await startConsoleStack({ identity: 'dev', suite: 'cost' });
     await stack.waitForAsset('flights/raw_flights');
     const { assets } = await stack.gql<{ assets: { key: string; partitionKeys: string[] | null }[] }>('{ assets { key partitionKeys } }');
-    const raw = assets.find((a) => a.key === 'flights/raw_flights')!;
-    const { launchRun } = await stack.gql<{ launchRun: { id: string } }>('mutation($input: LaunchRunInput!) { launchRun(input: $input) { id } }', {
-      input: { assetKeys: [raw.key], ...(raw.partitionKeys?.length && { partitionKey: raw.partitionKeys[0] }) },
-    });
-    const run = await stack.waitForRun(launchRun.id);
-    assert.equal(run.status, 'SUCCESS', run.failureReason ?? '');
+    partitions = assets.find((a) => a.key === 'flights/raw_flights')?.partitionKeys ?? [];
+    await runRawFlights(partitions[0]);
     // Cost is rolled up when the run finishes; wait until the API reports it.
     for (const deadline = Date.now() + 30_000; ; ) {
       top = (await stack.gql<{ topCostAssets: typeof top }>('query($f: String!, $t: String!) { topCostAssets(deployment: "prod", from: $f, to: $t) { assetKey amount value } }', { f: today(), t: tomorrow() })).topCostAssets;
@@ -89,6 +96,47 @@ describe('console Cost page (real control plane and agent, Chromium)', () => {
     await page.getByText('No budgets in this deployment').waitFor({ timeout: 15_000 });
     assert.equal(await stack.prisma.costBudget.count({ where: { orgId: stack.orgId, name: 'Flights monthly' } }), 0);
     await stack.screenshot(page, 'budget-deleted');
+  });
+
+  test('a budget crossed by a later run raises an alert, delivered to its webhook and listed on the page', async () => {
+    // A real HTTP receiver on loopback stands in for Slack.
+    const received: unknown[] = [];
+    const hook: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    try {
+      const form = page.getByRole('form', { name: 'Create a budget' });
+      await form.getByLabel('Budget name').fill('Tiny daily');
+      await form.getByLabel('Covers').selectOption('DEPLOYMENT');
+      await form.getByLabel('Limit (USD)').fill('0.000001');
+      await form.getByLabel('Period').selectOption('DAY');
+      await form.getByLabel('Webhook URL (Slack-compatible)').fill(`http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`);
+      await form.getByRole('button', { name: 'Create budget' }).click();
+      await page.getByTestId('budget-row').filter({ hasText: 'Tiny daily' }).waitFor({ timeout: 15_000 });
+
+      await runRawFlights(partitions[1] ?? partitions[0]);
+      for (const deadline = Date.now() + 30_000; received.length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+      assert.ok(received.length > 0, 'the webhook received the alert');
+
+      await page.getByRole('link', { name: 'Runs', exact: true }).click();
+      await page.getByRole('link', { name: 'Cost', exact: true }).click();
+      const alerts = page.getByRole('table', { name: 'Budget alerts' });
+      await alerts.waitFor({ timeout: 15_000 });
+      const row = alerts.getByRole('row').filter({ hasText: 'Tiny daily' }).filter({ hasText: '100 %' });
+      await row.first().waitFor({ timeout: 15_000 });
+      assert.match(await row.first().innerText(), /\$0\.0*[1-9]\d* \/ \$0\.00000100[\s\S]*Delivered/);
+      assert.match(await page.getByTestId('budget-row').filter({ hasText: 'Tiny daily' }).innerText(), /over budget/);
+      await stack.screenshot(page, 'budget-alert');
+      await assertAccessible(page);
+    } finally {
+      await new Promise((r) => hook.close(r));
+    }
   });
 
   test('a Viewer sees the figures but no budget form, and the server refuses a budget from the Viewer', async () => {

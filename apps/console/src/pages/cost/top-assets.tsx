@@ -31,14 +31,14 @@ export function TopAssets({ filters }: { filters: CostFilters }) {
           </Empty>
         ) : (
           <>
-            <figure className="chart" aria-label={`Bar chart of the ${Math.min(10, topCostAssets.length)} costliest assets; the table below has the same figures`}>
+            <figure className="chart" style={{ height: 60 + 36 * Math.min(10, topCostAssets.length) }} aria-label={`Bar chart of the ${Math.min(10, topCostAssets.length)} costliest assets; the table below has the same figures`}>
               <ResponsiveContainer width="100%" height="100%">
                 <BarChart data={topCostAssets.slice(0, 10)} layout="vertical" margin={{ left: 16, right: 16 }}>
                   <CartesianGrid strokeDasharray="3 3" horizontal={false} />
                   <XAxis type="number" tickFormatter={(v: number) => formatAxis(v, filters.unit)} />
                   <YAxis type="category" dataKey="assetKey" width={200} tick={{ fontSize: 12 }} />
                   <Tooltip formatter={(v) => formatAmount(Number(v), filters.unit)} />
-                  <Bar dataKey="value" name="Cost" fill="#0550ae" />
+                  <Bar dataKey="value" name="Cost" fill="#0550ae" maxBarSize={24} />
                 </BarChart>
               </ResponsiveContainer>
             </figure>
