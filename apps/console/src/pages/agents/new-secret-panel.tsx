@@ -37,6 +37,12 @@ export function NewSecretPanel({ secret, endpoint, onDone }: { secret: NewSecret
         </p>
       )}
       {!endpoint && <p className="error">The control plane did not say its agent address; fill in controlPlane.grpcAddress yourself.</p>}
+      {endpoint && /^(0\.0\.0\.0|\[::\]):/.test(endpoint) && (
+        <p className="error">
+          The control plane listens on every interface ({endpoint}), which agents cannot dial: replace controlPlane.grpcAddress with its public
+          address, or set GANTRY_AGENT_ENDPOINT on the control plane.
+        </p>
+      )}
       {secret.kind === 'rotated' && (
         <>
           <h4>Update an agent installed with Helm</h4>
