@@ -65,7 +65,7 @@ export function CostTrend({ filters }: { filters: CostFilters }) {
                   <Tooltip formatter={(v) => formatAmount(Number(v), filters.unit)} />
                   <Legend />
                   {keys.map((k, i) => (
-                    <Area key={k} type="monotone" dataKey={k} stackId="cost" stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]} fill={SERIES_COLOURS[i % SERIES_COLOURS.length]} fillOpacity={0.25} />
+                    <Area key={k} type="linear" dataKey={k} stackId="cost" stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]} fill={SERIES_COLOURS[i % SERIES_COLOURS.length]} fillOpacity={0.25} />
                   ))}
                 </AreaChart>
               </ResponsiveContainer>
