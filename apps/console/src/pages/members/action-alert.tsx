@@ -4,9 +4,7 @@ import { errorMessage } from '../../components/states';
 /** Plain-words explanations of the server's refusals, by error code. */
 const EXPLAIN: Record<string, string> = {
   ROLE_TOO_HIGH: 'You cannot hand out a role higher than your own at that scope (Owner only by an Owner).',
-  LAST_OWNER: 'The organization needs at least one Owner: grant Owner to someone else first.',
   FORBIDDEN: 'Your role does not allow this.',
-  TEAM_EXISTS: 'A team with that name already exists.',
   INVALID_ARGUMENT: 'Check the values you entered.',
 };
 
