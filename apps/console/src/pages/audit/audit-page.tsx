@@ -8,6 +8,7 @@ import { downloadAuditExport } from './audit-export';
 import { filtersFromSearch, searchOfFilters, serverFilter, type AuditFilters } from './audit-filters';
 import { AuditEventPages } from './audit-event-pages';
 import { VerifyChain } from './verify-chain';
+import { Field } from '../members/field';
 
 /**
  * The organization's audit log (Admin on the organization): events newest
@@ -77,35 +78,41 @@ export function AuditPage() {
       )}
       <VerifyChain />
       <form className="toolbar audit-filters" onSubmit={apply} aria-label="Filter the audit log">
-        <label>
-          Action
-          <input {...field('action')} placeholder="api_token.* or role.grant" list="audit-actions" />
-        </label>
+        <Field label="Action">
+          {(id) => (
+            <input id={id} {...field('action')} placeholder="api_token.* or role.grant" list="audit-actions" />
+          )}
+        </Field>
         <datalist id="audit-actions">
           {['api_token.*', 'api_token.create', 'api_token.revoke', 'role.*', 'role.grant', 'role.revoke', 'invitation.*', 'team.*', 'member.remove', 'run.*', 'auth.*'].map((a) => (
             <option key={a} value={a} />
           ))}
         </datalist>
-        <label>
-          Actor
-          <input {...field('actor')} placeholder="user:<id>, api_token, system" />
-        </label>
-        <label>
-          Target type
-          <input {...field('targetType')} placeholder="api_token, user, team…" />
-        </label>
-        <label>
-          Target id
-          <input {...field('targetId')} />
-        </label>
-        <label>
-          From
-          <input type="datetime-local" {...field('from')} />
-        </label>
-        <label>
-          To
-          <input type="datetime-local" {...field('to')} />
-        </label>
+        <Field label="Actor">
+          {(id) => (
+            <input id={id} {...field('actor')} placeholder="user:<id>, api_token, system" />
+          )}
+        </Field>
+        <Field label="Target type">
+          {(id) => (
+            <input id={id} {...field('targetType')} placeholder="api_token, user, team…" />
+          )}
+        </Field>
+        <Field label="Target id">
+          {(id) => (
+            <input id={id} {...field('targetId')} />
+          )}
+        </Field>
+        <Field label="From">
+          {(id) => (
+            <input id={id} type="datetime-local" {...field('from')} />
+          )}
+        </Field>
+        <Field label="To">
+          {(id) => (
+            <input id={id} type="datetime-local" {...field('to')} />
+          )}
+        </Field>
         <button type="submit" className="primary">Apply filters</button>
         <button type="button" onClick={clear}>Clear</button>
       </form>

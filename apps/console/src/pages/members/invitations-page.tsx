@@ -11,6 +11,7 @@ import { useHeldAt } from './members-page';
 import { formatTime, principalLabel } from './principal-label';
 import { grantableRoles, ROLE_LABEL, scopeLabel } from './roles';
 import { ORGANIZATION_SCOPE, ScopeFields, scopeInput, type ScopeValue } from './scope-fields';
+import { Field } from './field';
 
 const InvitationsQuery = graphql(`
   query Invitations {
@@ -156,18 +157,20 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
     <section aria-labelledby="invite-title">
       <h2 id="invite-title">Invite a member</h2>
       <form className="form" onSubmit={(e) => void submit(e)}>
-        <label>
-          Email
-          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="off" />
-        </label>
-        <label>
-          Role
-          <select value={chosenRole} onChange={(e) => setRole(e.target.value as RoleName)}>
-            {roles.map((r) => (
-              <option key={r} value={r}>{ROLE_LABEL[r]}</option>
-            ))}
-          </select>
-        </label>
+        <Field label="Email">
+          {(id) => (
+            <input id={id} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="off" />
+          )}
+        </Field>
+        <Field label="Role">
+          {(id) => (
+            <select id={id} value={chosenRole} onChange={(e) => setRole(e.target.value as RoleName)}>
+              {roles.map((r) => (
+                <option key={r} value={r}>{ROLE_LABEL[r]}</option>
+              ))}
+            </select>
+          )}
+        </Field>
         <ScopeFields value={scope} onChange={setScope} />
         <button type="submit" className="primary" disabled={state.fetching || email.trim() === '' || roles.length === 0}>
           {state.fetching ? 'Inviting…' : 'Send invitation'}

@@ -10,6 +10,7 @@ import { ConfirmButton } from './confirm-button';
 import { formatTime } from './principal-label';
 import { grantableRoles, ROLE_LABEL, scopeLabel } from './roles';
 import { ORGANIZATION_SCOPE, ScopeFields, scopeInput, type ScopeValue } from './scope-fields';
+import { Field } from './field';
 
 const MembersQuery = graphql(`
   query Members {
@@ -199,24 +200,26 @@ export function GrantForm({ principals, principalKind, principalLabel, onGranted
       <Heading id={titleId}>{fixedPrincipalId ? 'Grant this team a role' : 'Grant a role'}</Heading>
       <form className="form" onSubmit={(e) => void submit(e)}>
         {!fixedPrincipalId && (
-          <label>
-            {principalLabel}
-            <select value={principalId} onChange={(e) => setPrincipalId(e.target.value)} required>
-              <option value="">Choose…</option>
-              {principals.map((p) => (
-                <option key={p.id} value={p.id}>{p.label}</option>
+          <Field label={principalLabel}>
+            {(id) => (
+              <select id={id} value={principalId} onChange={(e) => setPrincipalId(e.target.value)} required>
+                <option value="">Choose…</option>
+                {principals.map((p) => (
+                  <option key={p.id} value={p.id}>{p.label}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+        <Field label="Role">
+          {(id) => (
+            <select id={id} value={chosenRole} onChange={(e) => setRole(e.target.value as RoleName)}>
+              {roles.map((r) => (
+                <option key={r} value={r}>{ROLE_LABEL[r]}</option>
               ))}
             </select>
-          </label>
-        )}
-        <label>
-          Role
-          <select value={chosenRole} onChange={(e) => setRole(e.target.value as RoleName)}>
-            {roles.map((r) => (
-              <option key={r} value={r}>{ROLE_LABEL[r]}</option>
-            ))}
-          </select>
-        </label>
+          )}
+        </Field>
         <ScopeFields value={scope} onChange={setScope} />
         <button type="submit" className="primary" disabled={state.fetching || !principalId || roles.length === 0}>
           {state.fetching ? 'Granting…' : 'Grant role'}

@@ -38,25 +38,25 @@ export function ScopeFields({ value, onChange }: { value: ScopeValue; onChange: 
   const [locations] = useQuery({ query: CodeLocationsQuery, variables: { deployment: value.deployment }, pause: !value.deployment });
   return (
     <>
-      <label htmlFor={`${id}-deployment`}>
-        Scope
+      <div className="field">
+        <label htmlFor={`${id}-deployment`}>Scope</label>
         <select id={`${id}-deployment`} value={value.deployment} onChange={(e) => onChange({ deployment: e.target.value, codeLocation: '' })}>
           <option value="">Whole organization</option>
           {deployments.data?.deployments.map((d) => (
             <option key={d.id} value={d.name}>Deployment {d.name}</option>
           ))}
         </select>
-      </label>
+      </div>
       {value.deployment && (
-        <label htmlFor={`${id}-location`}>
-          Code location
+        <div className="field">
+          <label htmlFor={`${id}-location`}>Code location</label>
           <select id={`${id}-location`} value={value.codeLocation} onChange={(e) => onChange({ ...value, codeLocation: e.target.value })}>
             <option value="">All of {value.deployment}</option>
             {locations.data?.codeLocations.map((l) => (
               <option key={l.id} value={l.name}>{l.name}</option>
             ))}
           </select>
-        </label>
+        </div>
       )}
     </>
   );

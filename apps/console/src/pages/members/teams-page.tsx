@@ -8,6 +8,7 @@ import { ActionAlert } from './action-alert';
 import { ConfirmButton } from './confirm-button';
 import { GrantForm } from './members-page';
 import { ROLE_LABEL, scopeLabel } from './roles';
+import { Field } from './field';
 
 const TeamsQuery = graphql(`
   query Teams {
@@ -97,10 +98,11 @@ function CreateTeamForm({ onCreated }: { onCreated: () => void }) {
     <section aria-labelledby="create-team-title">
       <h2 id="create-team-title">Create a team</h2>
       <form className="form" onSubmit={(e) => void submit(e)}>
-        <label>
-          Team name
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
-        </label>
+        <Field label="Team name">
+          {(id) => (
+            <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
+          )}
+        </Field>
         <button type="submit" className="primary" disabled={state.fetching || name.trim() === ''}>
           {state.fetching ? 'Creating…' : 'Create team'}
         </button>
@@ -203,15 +205,16 @@ function TeamCard({ team, members, isAdmin, onChanged }: { team: TeamRow; member
       {isAdmin && (
         <>
           <form className="form" onSubmit={(e) => void add(e)} aria-label={`Add a member to ${team.name}`}>
-            <label>
-              Add member
-              <select value={userId} onChange={(e) => setUserId(e.target.value)} required>
-                <option value="">Choose…</option>
-                {candidates.map((m) => (
-                  <option key={m.id} value={m.id}>{m.label}</option>
-                ))}
-              </select>
-            </label>
+            <Field label="Add member">
+              {(id) => (
+                <select id={id} value={userId} onChange={(e) => setUserId(e.target.value)} required>
+                  <option value="">Choose…</option>
+                  {candidates.map((m) => (
+                    <option key={m.id} value={m.id}>{m.label}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
             <button type="submit" disabled={adding.fetching || !userId}>Add to team</button>
           </form>
           <GrantForm principals={[{ id: team.id, label: team.name }]} principalKind="TEAM" principalLabel="Team" fixedPrincipalId={team.id} onGranted={onChanged} />

@@ -12,6 +12,7 @@ import { formatTime, principalLabel } from '../members/principal-label';
 import { grantableRoles, ROLE_LABEL, scopeLabel } from '../members/roles';
 import { ORGANIZATION_SCOPE, ScopeFields, scopeInput, type ScopeValue } from '../members/scope-fields';
 import { NewTokenSecret } from './new-token-secret';
+import { Field } from '../members/field';
 
 const ApiTokensQuery = graphql(`
   query ApiTokens {
@@ -164,27 +165,30 @@ function CreateTokenForm({ onCreated }: { onCreated: (c: { token: string; name: 
     <section aria-labelledby="create-token-title">
       <h2 id="create-token-title">Create a token</h2>
       <form className="form" onSubmit={(e) => void submit(e)}>
-        <label>
-          Name
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="ci-nightly" autoComplete="off" />
-        </label>
-        <label>
-          Role
-          <select value={chosenRole} onChange={(e) => setRole(e.target.value as RoleName)}>
-            {roles.map((r) => (
-              <option key={r} value={r}>{ROLE_LABEL[r]}</option>
-            ))}
-          </select>
-        </label>
+        <Field label="Name">
+          {(id) => (
+            <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="ci-nightly" autoComplete="off" />
+          )}
+        </Field>
+        <Field label="Role">
+          {(id) => (
+            <select id={id} value={chosenRole} onChange={(e) => setRole(e.target.value as RoleName)}>
+              {roles.map((r) => (
+                <option key={r} value={r}>{ROLE_LABEL[r]}</option>
+              ))}
+            </select>
+          )}
+        </Field>
         <ScopeFields value={scope} onChange={setScope} />
-        <label>
-          Expires
-          <select value={expiry} onChange={(e) => setExpiry(e.target.value)}>
-            {EXPIRY_DAYS.map((d) => (
-              <option key={d} value={d}>{d ? `in ${d} days` : 'Never'}</option>
-            ))}
-          </select>
-        </label>
+        <Field label="Expires">
+          {(id) => (
+            <select id={id} value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+              {EXPIRY_DAYS.map((d) => (
+                <option key={d} value={d}>{d ? `in ${d} days` : 'Never'}</option>
+              ))}
+            </select>
+          )}
+        </Field>
         <button type="submit" className="primary" disabled={state.fetching || name.trim() === '' || roles.length === 0}>
           {state.fetching ? 'Creating…' : 'Create token'}
         </button>
