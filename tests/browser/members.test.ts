@@ -270,4 +270,50 @@ describe('console members, teams, invitations, API tokens and audit log (real Ke
     }
     await stack.screenshot(vpage, 'viewer-audit-refused');
   });
+
+  test('members: the Admin removes a member after confirming; the member is gone with their grants', async () => {
+    const leaver = await stack.addUser('LAUNCHER', 'Lee Leaver');
+    const theirs = await stack.signIn(leaver);
+    await theirs.close();
+    await open('Teams', 'Teams');
+    await open('Members', 'Members');
+    const row = page.locator(`tr[data-member="${leaver.email}"]`);
+    await row.waitFor();
+    await row.getByRole('button', { name: `Remove ${leaver.email}` }).click();
+    assert.match(await row.getByRole('group').getAttribute('aria-label') ?? '', /Remove .* and all their roles/);
+    await stack.screenshot(page, 'member-remove-confirm');
+    await row.getByRole('button', { name: 'Yes, remove' }).click();
+    await row.waitFor({ state: 'detached' });
+    const user = await stack.prisma.user.findFirstOrThrow({ where: { email: leaver.email } });
+    assert.equal(await stack.prisma.organizationMember.count({ where: { userId: user.id } }), 0);
+    assert.equal(await stack.prisma.roleGrant.count({ where: { principalId: user.id } }), 0);
+  });
+
+  test('audit log: "Load more" continues after the first 50 events without gaps or repeats; the CSV export downloads', async () => {
+    // 55 more audited changes through the public API, so the log has more than one page.
+    for (let i = 0; i < 55; i += 1) await stack.gql('mutation($n: String!) { createTeam(name: $n) { id } }', { n: `bulk-${i}` });
+    await open('Audit log', 'Audit log');
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.waitForURL((u) => u.search === '');
+    const seqs = async () => page.locator('tr[data-action] td:first-child').allInnerTexts().then((t) => t.map(Number));
+    await eventually(async () => (await seqs()).length === 50, 'the first page holds 50 events');
+    const total = await stack.prisma.auditEvent.count({ where: { orgId: stack.orgId } });
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await eventually(async () => (await seqs()).length === Math.min(total, 100), `${Math.min(total, 100)} events after one "Load more"`);
+    const shown = await seqs();
+    assert.deepEqual(shown, [...shown].sort((a, b) => b - a), 'newest first');
+    assert.equal(new Set(shown).size, shown.length, 'no event twice');
+    assert.equal(shown[0]! - shown.at(-1)!, shown.length - 1, 'no gap between the pages');
+    await assertAxeClean(page, 'audit page after Load more');
+    await stack.screenshot(page, 'audit-load-more');
+
+    const exported = await stack.prisma.auditEvent.count({ where: { orgId: stack.orgId } });
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await download;
+    assert.equal(file.suggestedFilename(), `${stack.orgSlug}-audit-events.csv`);
+    const csv = readFileSync(await file.path(), 'utf8').trim().split('\n');
+    assert.match(csv[0]!, /seq/, 'a header row');
+    assert.equal(csv.length - 1, exported, 'every event, one row each');
+  });
 });

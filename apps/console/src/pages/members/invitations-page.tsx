@@ -7,7 +7,7 @@ import type { Role } from '../../gql/graphql';
 import { roleAtLeast, useScope, type RoleName } from '../../layout/scope';
 import { ActionAlert } from './action-alert';
 import { ConfirmButton } from './confirm-button';
-import { useHeldAt } from './members-page';
+import { useHeldAt } from './grant-form';
 import { formatTime, principalLabel } from './principal-label';
 import { grantableRoles, ROLE_LABEL, scopeLabel } from './roles';
 import { ORGANIZATION_SCOPE, ScopeFields, scopeInput, type ScopeValue } from './scope-fields';

@@ -6,7 +6,7 @@ import { graphql } from '../../gql';
 import { roleAtLeast, useScope, type RoleName } from '../../layout/scope';
 import { ActionAlert } from './action-alert';
 import { ConfirmButton } from './confirm-button';
-import { GrantForm } from './members-page';
+import { GrantForm } from './grant-form';
 import { ROLE_LABEL, scopeLabel } from './roles';
 import { Field } from './field';
 

@@ -7,7 +7,7 @@ import type { Role } from '../../gql/graphql';
 import { roleAtLeast, useScope, type RoleName } from '../../layout/scope';
 import { ActionAlert } from '../members/action-alert';
 import { ConfirmButton } from '../members/confirm-button';
-import { useHeldAt } from '../members/members-page';
+import { useHeldAt } from '../members/grant-form';
 import { formatTime, principalLabel } from '../members/principal-label';
 import { grantableRoles, ROLE_LABEL, scopeLabel } from '../members/roles';
 import { ORGANIZATION_SCOPE, ScopeFields, scopeInput, type ScopeValue } from '../members/scope-fields';
