@@ -204,19 +204,23 @@ function TeamCard({ team, members, isAdmin, onChanged }: { team: TeamRow; member
       )}
       {isAdmin && (
         <>
-          <form className="form" onSubmit={(e) => void add(e)} aria-label={`Add a member to ${team.name}`}>
-            <Field label="Add member">
-              {(id) => (
-                <select id={id} value={userId} onChange={(e) => setUserId(e.target.value)} required>
-                  <option value="">Choose…</option>
-                  {candidates.map((m) => (
-                    <option key={m.id} value={m.id}>{m.label}</option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <button type="submit" disabled={adding.fetching || !userId}>Add to team</button>
-          </form>
+          {candidates.length === 0 ? (
+            <p className="muted">Every member of the organization is in this team.</p>
+          ) : (
+            <form className="form" onSubmit={(e) => void add(e)} aria-label={`Add a member to ${team.name}`}>
+              <Field label="Add member">
+                {(id) => (
+                  <select id={id} value={userId} onChange={(e) => setUserId(e.target.value)} required>
+                    <option value="">Choose…</option>
+                    {candidates.map((m) => (
+                      <option key={m.id} value={m.id}>{m.label}</option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <button type="submit" disabled={adding.fetching || !userId}>Add to team</button>
+            </form>
+          )}
           <GrantForm principals={[{ id: team.id, label: team.name }]} principalKind="TEAM" principalLabel="Team" fixedPrincipalId={team.id} onGranted={onChanged} />
         </>
       )}
