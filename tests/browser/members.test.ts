@@ -316,4 +316,16 @@ describe('console members, teams, invitations, API tokens and audit log (real Ke
     assert.match(csv[0]!, /seq/, 'a header row');
     assert.equal(csv.length - 1, exported, 'every event, one row each');
   });
+
+  test('audit log: after an event is altered in the database, "Verify chain" names the first broken link', async () => {
+    // Tampering as the database owner would (the service's own role may only append).
+    const altered = await stack.prisma.auditEvent.updateMany({ where: { orgId: stack.orgId, seq: 3 }, data: { action: 'tampered.action' } });
+    assert.equal(altered.count, 1);
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    const broken = page.getByRole('alert').filter({ hasText: 'Chain broken' });
+    await broken.waitFor();
+    assert.match(await broken.innerText(), /Chain broken at event #3: .+ \(3 events checked\)/);
+    await assertAxeClean(page, 'audit page with a broken chain');
+    await stack.screenshot(page, 'audit-chain-broken');
+  });
 });
