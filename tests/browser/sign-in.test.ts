@@ -15,7 +15,8 @@ describe('console sign-in through Keycloak (real Keycloak, real control plane, C
   let realm: TestRealm;
 
   before(async () => {
-    stack = await startConsoleStack({ identity: 'keycloak', suite: 'sign-in', codeLocations: [] });
+    // Short-lived access tokens, so the silent refresh test does not wait long (the console refreshes 30 s before expiry).
+    stack = await startConsoleStack({ identity: 'keycloak', suite: 'sign-in', codeLocations: [], realmOverrides: { accessTokenLifespan: 40 } });
     realm = stack.realm!;
   });
   after(async () => {
@@ -25,6 +26,7 @@ describe('console sign-in through Keycloak (real Keycloak, real control plane, C
   test("an Admin types credentials into Keycloak's login page, lands on the organization's assets and signs out", async () => {
     const admin = await stack.addUser('ADMIN', 'Ada Admin');
     const browserPage = await stack.signIn(admin);
+    await browserPage.waitForSelector('nav.sidenav a');
     await browserPage.waitForURL(`${stack.baseUrl}/${stack.orgSlug}/prod/assets`);
     assert.match(browserPage.url(), new RegExp(`/${stack.orgSlug}/prod/assets$`), 'lands on the first organization, prod deployment');
     const nav = await browserPage.locator('nav.sidenav').innerText();
@@ -49,10 +51,28 @@ describe('console sign-in through Keycloak (real Keycloak, real control plane, C
   test('a Viewer sees no Launch, invitations, tokens or audit log in the navigation', async () => {
     const viewer = await stack.addUser('VIEWER', 'Vic Viewer');
     const page = await stack.signIn(viewer);
+    await page.waitForSelector('nav.sidenav a');
     const nav = await page.locator('nav.sidenav').innerText();
     assert.ok(nav.includes('Assets') && nav.includes('Runs'), nav);
     for (const hidden of ['Launch', 'Invitations', 'API tokens', 'Audit log']) assert.ok(!nav.includes(hidden), `${hidden} is hidden from a Viewer: ${nav}`);
     await stack.screenshot(page, 'viewer-navigation');
+  });
+
+  test('the session outlives its access token: keycloak-js refreshes it silently and the API keeps answering', async () => {
+    const person = await stack.addUser('VIEWER', 'Rae Refresh');
+    const page = await stack.signIn(person, `/${stack.orgSlug}/prod/runs`);
+    const signedInAt = Date.now();
+    // No reload, no redirect: the 40 s token is refreshed in place (at expiry at the latest) with the refresh token.
+    const refresh = await page.waitForRequest((r) => r.url().endsWith('/protocol/openid-connect/token') && new URLSearchParams(r.postData() ?? '').get('grant_type') === 'refresh_token', { timeout: 60_000 });
+    assert.ok(refresh, 'a refresh_token grant was sent');
+    assert.ok(Date.now() - signedInAt < 45_000, 'before the token expired (40 s)');
+    // The assets page asks the API: with the refreshed token, in the same page (no reload, no redirect).
+    const sent = page.waitForRequest((r) => r.url().endsWith('/graphql')).then((r) => r.headers()['authorization'] ?? '');
+    await page.getByRole('link', { name: 'Assets' }).click();
+    const token = (await sent).replace(/^Bearer /, '');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp: number };
+    assert.ok(claims.exp * 1000 > signedInAt + 40_000, 'the API gets a token issued after the first one expired');
+    assert.equal(page.url().startsWith(stack.baseUrl), true, 'still in the console, never sent back to sign in');
   });
 
   test("a wrong password stays on Keycloak's page with its error; the console is never shown", async () => {

@@ -76,6 +76,7 @@ describe('gantry control-plane chart', () => {
     assert.equal(env.get('GANTRY_BIND_HOST')?.value, '0.0.0.0', 'reachable from the Service');
     assert.equal(env.get('GANTRY_HTTP_PORT')?.value, '8080');
     assert.equal(env.get('GANTRY_GRPC_PORT')?.value, '8443');
+    assert.equal(env.get('GANTRY_AGENT_ENDPOINT')?.value, 'agents.gantry.example.com:443', "the gRPC ingress is what agents dial (the console's install commands)");
     assert.equal(env.get('GANTRY_OIDC_ISSUER')?.value, 'https://keycloak.example.com/realms/gantry');
     assert.equal(env.get('GANTRY_OIDC_AUDIENCE')?.value, 'gantry-api');
     assert.equal(env.get('GANTRY_CONSOLE_ORIGIN')?.value, 'https://console.gantry.example.com');

@@ -8,7 +8,7 @@ import { CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from './config/control-
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { LOGGER } from './logging/logger';
-import { MetaResolver } from './meta/meta.resolver';
+import { AgentEndpointRef, MetaResolver } from './meta/meta.resolver';
 
 /**
  * The committed schema file. The app builds its schema in memory; the drift
@@ -44,9 +44,10 @@ export class AppModule {
         { provide: CONTROL_PLANE_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: GraphqlWsGate, useValue: wsGate },
+        AgentEndpointRef,
         MetaResolver,
       ],
-      exports: [CONTROL_PLANE_CONFIG, LOGGER, GraphqlWsGate],
+      exports: [CONTROL_PLANE_CONFIG, LOGGER, GraphqlWsGate, AgentEndpointRef],
     };
   }
 }

@@ -13,7 +13,7 @@ import { createLogger } from './logging/logger';
 import { PgListener } from './database/pg-listener';
 import { applyHttpSecurity } from './security/http-security';
 import { consoleMiddleware } from './console/console-static';
-import { SERVER_VERSION } from './meta/meta.resolver';
+import { AgentEndpointRef, SERVER_VERSION } from './meta/meta.resolver';
 
 /** A started control plane. */
 export interface RunningControlPlane {
@@ -89,6 +89,7 @@ export async function startControlPlane(config: ControlPlaneConfig, options: { l
   const httpUrl = `http://${config.bindHost}:${httpPort}`;
   const grpcAddress = `${config.bindHost}:${grpcPort}`;
   devIssuer?.setBaseUrl(httpUrl);
+  app.get(AgentEndpointRef).current = grpcAddress;
   const oidcIssuer = config.oidcIssuer ?? devIssuer?.issuer ?? '';
   app.get(OidcIssuerRef).current = oidcIssuer;
   logger.info({ httpUrl, grpcAddress, oidcIssuer, devIssuer: devIssuer !== undefined }, 'control plane started');

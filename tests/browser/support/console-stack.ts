@@ -39,6 +39,8 @@ export interface ConsoleStackOptions {
    * `dev`: the control plane's development issuer (embedded defaults).
    */
   identity: 'keycloak' | 'dev';
+  /** Keycloak only: realm representation fields to override, e.g. `{ accessTokenLifespan: 40 }` (seconds). */
+  realmOverrides?: Record<string, unknown>;
   /** gantry.yaml paths the agent serves; default the flights example. [] starts no agent. */
   codeLocations?: string[];
   /** Suite name: screenshots go to test-results/screenshots/<suite>/. */
@@ -72,7 +74,7 @@ export interface ConsoleStack {
   /**
    * Opens the console at `path` in a fresh browser profile and signs `user`
    * in on the issuer's own page (typing the credentials), then waits until the
-   * console has rendered its navigation. Returns the page.
+   * console has rendered its main region. Returns the page.
    */
   signIn(user: ConsoleUser, path?: string): Promise<Page>;
   /** Opens the console at `path` in a fresh browser profile, signed out: the page ends on the issuer's sign-in page. */
@@ -96,7 +98,7 @@ export interface ConsoleStack {
  * installed, or a service fails to start.
  */
 export async function startConsoleStack(options: ConsoleStackOptions): Promise<ConsoleStack> {
-  const realm = options.identity === 'keycloak' ? await importTestRealm() : undefined;
+  const realm = options.identity === 'keycloak' ? await importTestRealm({ ...(options.realmOverrides && { overrides: options.realmOverrides }) }) : undefined;
   const db = await createTestDatabase();
   const prisma = createPrismaClient({ databaseUrl: db.url });
   const orgSlug = `acme-${Date.now().toString(36)}`;
@@ -186,7 +188,8 @@ export async function startConsoleStack(options: ConsoleStackOptions): Promise<C
       if (realm) await typeKeycloakCredentials(page, user.username ?? '', user.password ?? '');
       else await typeDevIssuerIdentity(page, user.name, user.email);
       try {
-        await page.waitForSelector('nav.sidenav a', { timeout: 30_000 });
+        // The console's main region: the shell of an organization, or the organization chooser.
+        await page.waitForSelector('main#main', { timeout: 30_000 });
       } catch (error) {
         await screenshot(page, `sign-in-failed-${user.role.toLowerCase()}`).catch(() => undefined);
         throw new Error(`the console did not render after ${user.email} signed in (at ${page.url()}); browser problems: ${JSON.stringify(browsers.flatMap((b) => b.problems))}`, { cause: error });

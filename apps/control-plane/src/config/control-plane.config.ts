@@ -21,6 +21,12 @@ export interface ControlPlaneConfig {
    * or neither). Unset: plaintext (loopback, or TLS terminated by an ingress).
    */
   grpcTls: { certFile: string; keyFile: string } | undefined;
+  /**
+   * `host:port` agents dial to reach the gRPC AgentService, as the console shows
+   * it in install commands (e.g. `agents.gantry.example.com:443` behind an
+   * ingress). Env: GANTRY_AGENT_ENDPOINT. Unset: the host and port gRPC bound.
+   */
+  agentEndpoint: string | undefined;
   /** Lease duration of a dispatched run, ms. Env: GANTRY_LEASE_TTL_MS. Default 30000. */
   leaseTtlMs: number;
   /** Heartbeat interval suggested to agents, ms. Env: GANTRY_HEARTBEAT_INTERVAL_MS. Default leaseTtlMs / 3. */
@@ -86,6 +92,7 @@ export function loadControlPlaneConfig(
     bindHost: env['GANTRY_BIND_HOST'] ?? '127.0.0.1',
     grpcPort: int(env, 'GANTRY_GRPC_PORT', 4001),
     grpcTls: grpcTls(env),
+    agentEndpoint: agentEndpoint(env),
     leaseTtlMs,
     heartbeatIntervalMs: int(env, 'GANTRY_HEARTBEAT_INTERVAL_MS', Math.floor(leaseTtlMs / 3), 100),
     dbPoolSize: int(env, 'GANTRY_DB_POOL_SIZE', 20, 2),
@@ -109,6 +116,14 @@ function grpcTls(env: Record<string, string | undefined>): ControlPlaneConfig['g
   if (!certFile && !keyFile) return undefined;
   if (!certFile || !keyFile) throw new ConfigError('GANTRY_GRPC_TLS_CERT_FILE and GANTRY_GRPC_TLS_KEY_FILE go together: set both for TLS, or neither');
   return { certFile, keyFile };
+}
+
+function agentEndpoint(env: Record<string, string | undefined>): string | undefined {
+  const raw = env['GANTRY_AGENT_ENDPOINT']?.trim();
+  if (!raw) return undefined;
+  // The agent chart's values schema accepts exactly this shape (controlPlane.grpcAddress).
+  if (!/^([^\s:/]+|\[[0-9a-fA-F:]+\]):[0-9]{1,5}$/.test(raw)) throw new ConfigError(`GANTRY_AGENT_ENDPOINT must be host:port, got ${JSON.stringify(raw)}`);
+  return raw;
 }
 
 function oidcIssuer(env: Record<string, string | undefined>): string | undefined {

@@ -30,7 +30,7 @@ describe('CORS and security headers with a console origin and HSTS configured', 
     assert.equal(res.status, 204);
     assert.equal(res.headers.get('access-control-allow-origin'), CONSOLE);
     assert.equal(res.headers.get('access-control-allow-methods'), 'GET,POST');
-    assert.equal(res.headers.get('access-control-allow-headers'), 'authorization,content-type');
+    assert.equal(res.headers.get('access-control-allow-headers'), 'authorization,content-type,x-gantry-organization');
     assert.equal(res.headers.get('access-control-max-age'), '600');
     assert.equal(res.headers.get('access-control-allow-credentials'), null, 'bearer tokens, no cookies');
     assert.match(res.headers.get('vary') ?? '', /Origin/);

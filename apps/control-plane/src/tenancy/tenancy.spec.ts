@@ -72,8 +72,12 @@ describe('tenancy: organizations, invitations, grants, API and agent token lifec
     const refused = await gql(token, slug, 'mutation { createDeployment(name: "staging") { id } }');
     assert.equal(refused.code, 'FORBIDDEN', 'a Viewer may not add deployments');
     assert.equal(refused.status, 403);
-    const invitations = await gql(owner.token, slug, '{ invitations { email acceptedAt } }');
-    assert.ok(invitations.data!['invitations'].some((i: { email: string; acceptedAt: string | null }) => i.email === email && i.acceptedAt));
+    const invitations = await gql(owner.token, slug, '{ me { id } invitations { email acceptedAt invitedBy } }');
+    const ownerId = (invitations.data!['me'] as { id: string }).id;
+    assert.ok(
+      invitations.data!['invitations'].some((i: { email: string; acceptedAt: string | null; invitedBy: string | null }) => i.email === email && i.acceptedAt && i.invitedBy === `user:${ownerId}`),
+      'accepted, and names who invited',
+    );
   });
 
   test('nobody hands out more than they hold, and the last Owner stays', async () => {

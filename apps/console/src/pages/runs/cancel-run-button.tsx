@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { errorMessage } from '../../components/states';
 import { graphql } from '../../gql';
@@ -13,6 +13,11 @@ const CancelRunMutation = graphql(`
 export function CancelRunButton({ runId }: { runId: string }) {
   const [confirming, setConfirming] = useState(false);
   const [result, cancel] = useMutation(CancelRunMutation);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  // Keyboard users land on the confirmation they just asked for.
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
   if (!confirming) {
     return (
       <button type="button" className="danger" onClick={() => setConfirming(true)}>
@@ -21,9 +26,10 @@ export function CancelRunButton({ runId }: { runId: string }) {
     );
   }
   return (
-    <div className="confirm" role="group" aria-label="Confirm cancel">
+    <div className="run-cancel-confirm" role="group" aria-label="Confirm cancel">
       <span>Cancel this run?</span>
       <button
+        ref={confirmButton}
         type="button"
         className="danger"
         disabled={result.fetching}

@@ -65,6 +65,7 @@ export class Invitation {
   @Field(() => GraphQLISODateTime) expiresAt!: Date;
   @Field(() => GraphQLISODateTime, { nullable: true }) acceptedAt!: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) revokedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'Who invited: user:<id> or api_token:<id>.' }) invitedBy!: string | null;
 }
 
 @ObjectType({ description: 'An API token for scripts. Its secret is shown once, at creation.' })
