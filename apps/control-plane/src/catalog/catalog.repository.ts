@@ -14,6 +14,12 @@ export interface DependencyEdge {
   upstreamAssetId: string;
 }
 
+/** An active asset's key and the keys of its active upstream assets (the lineage graph, for layout). */
+export interface AssetGraphRow {
+  key: string;
+  upstream: string[];
+}
+
 /** Filters of {@link CatalogRepository.listAssets}. */
 export interface AssetFilter {
   group?: string | null;
@@ -108,6 +114,21 @@ export class CatalogRepository {
   /** Edges whose upstream end is one of `assetIds`. */
   findDownstreamEdges(orgId: string, assetIds: readonly string[]): Promise<DependencyEdge[]> {
     return this.tenant.forOrg(orgId).assetDependency.findMany({ where: { orgId, upstreamAssetId: { in: [...assetIds] } }, select: { assetId: true, upstreamAssetId: true } });
+  }
+
+  /**
+   * The lineage graph of a deployment's active assets: every active asset by
+   * key with the keys of its active upstreams (sorted). One statement.
+   */
+  assetGraph(orgId: string, deploymentId: string): Promise<AssetGraphRow[]> {
+    return this.tenant.tx(orgId, (tx) => tx.$queryRaw<AssetGraphRow[]>`
+      SELECT a.key, coalesce(array_agg(u.key ORDER BY u.key) FILTER (WHERE u.key IS NOT NULL), '{}'::text[]) AS upstream
+      FROM assets a
+      LEFT JOIN asset_dependencies d ON d.asset_id = a.id AND d.org_id = ${orgId}::uuid
+      LEFT JOIN assets u ON u.id = d.upstream_asset_id AND u.org_id = ${orgId}::uuid AND u.deployment_id = ${deploymentId}::uuid AND u.active
+      WHERE a.org_id = ${orgId}::uuid AND a.deployment_id = ${deploymentId}::uuid AND a.active
+      GROUP BY a.key
+      ORDER BY a.key`);
   }
 
   /** The newest materialization of each asset (one statement, DISTINCT ON). */
