@@ -147,6 +147,18 @@ describe('assetGraphLayout (server-side lineage graph layout)', () => {
     assert.equal(service.layoutsComputed, warmed, 'served from the warmed cache');
   });
 
+  test('a cycle in the stored edges is ASSET_GRAPH_CYCLE (CONFLICT) naming the assets; warming only logs it', async () => {
+    const t = await createTenant(h.prisma);
+    const loc = await createCodeLocation(h.prisma, t, { assets: [{ key: 'c/a' }, { key: 'c/b', deps: ['c/a'] }, { key: 'c/ok' }] });
+    await h.prisma.assetDependency.create({ data: { orgId: t.orgId, deploymentId: t.prodId, assetId: loc.assets['c/a']!, upstreamAssetId: loc.assets['c/b']! } });
+    const r = await h.gql(t.token, LAYOUT, { d: 'prod' });
+    assert.equal(r.errors?.[0]?.extensions?.['code'], 'ASSET_GRAPH_CYCLE');
+    assert.equal(r.errors?.[0]?.extensions?.['kind'], 'CONFLICT');
+    assert.deepEqual(r.errors?.[0]?.extensions?.['assetKeys'], ['c/a', 'c/b']);
+    service.warm(t.orgId, 'prod'); // must neither throw nor leave an unhandled rejection
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  });
+
   test('5,000 assets: allowed by the cost limit, laid out validly, served from the cache', async (t) => {
     const big = await createTenant(h.prisma);
     const graph = layeredAssetGraph(5000, { layers: 20, seed: 5 });
