@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CodeLocationsRepository } from '../code-locations/code-locations.repository';
+import { GraphLayoutModule } from '../catalog/graph-layout/graph-layout.module';
 import { CodeLocationsService } from '../code-locations/code-locations.service';
 import { CostIngestModule } from '../cost/cost-ingest.module';
 import { DispatchRepository } from '../dispatch/dispatch.repository';
@@ -16,12 +17,13 @@ import { SessionRegistry } from './session-registry';
 
 /**
  * The agent protocol slice: the gRPC AgentService (`agents/`), code location
- * reports (`code-locations/`), push dispatch (`dispatch/`), leases and their
+ * reports (`code-locations/`, which warm the lineage graph layout of
+ * `catalog/graph-layout/`), push dispatch (`dispatch/`), leases and their
  * reaper (`leases/`) and event ingest (`ingest/`). Started by
  * `startAgentGrpcServer`; stopped gracefully by `AgentGrpcServer` on `app.close()`.
  */
 @Module({
-  imports: [CostIngestModule],
+  imports: [CostIngestModule, GraphLayoutModule],
   providers: [
     AgentsRepository,
     AgentAuthenticator,

@@ -1,7 +1,7 @@
 import { DomainError } from '../api/errors/domain-error';
 
 /** Codes of catalog errors (deployments, code locations, assets). */
-export type CatalogErrorCode = 'DEPLOYMENT_NOT_FOUND' | 'ASSET_NOT_FOUND';
+export type CatalogErrorCode = 'DEPLOYMENT_NOT_FOUND' | 'ASSET_NOT_FOUND' | 'ASSET_GRAPH_CYCLE';
 
 /** No deployment of that name in the caller's organization. */
 export class DeploymentNotFoundError extends DomainError<CatalogErrorCode> {

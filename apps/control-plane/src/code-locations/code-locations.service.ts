@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ReportCodeLocationsRequest__Output, ReportCodeLocationsResponse } from '@gantry/proto';
 import { LOGGER } from '../logging/logger';
 import type { AgentPrincipal } from '../agents/agent-auth';
+import { GraphLayoutService } from '../catalog/graph-layout/graph-layout.service';
 import { CodeLocationsRepository } from './code-locations.repository';
 import { parseReportedLocations } from './reported-code-location';
 
@@ -10,7 +11,9 @@ import { parseReportedLocations } from './reported-code-location';
  * ReportCodeLocations: validates every reported definition first (nothing is
  * stored when one is invalid), then stores all of them in one transaction.
  * Errors: InvalidCodeLocationDefinitionError, DeploymentNotServableError,
- * AssetDefinedElsewhereError (all INVALID_ARGUMENT).
+ * AssetDefinedElsewhereError (all INVALID_ARGUMENT). When a deployment's
+ * catalog changed, its lineage graph layout is computed in the background
+ * (GraphLayoutService.warm: errors logged, never failing the report).
  */
 @Injectable()
 export class CodeLocationsService {
@@ -19,6 +22,7 @@ export class CodeLocationsService {
   constructor(
     @Inject(CodeLocationsRepository) private readonly repo: CodeLocationsRepository,
     @Inject(LOGGER) logger: Logger,
+    @Inject(GraphLayoutService) private readonly graphLayouts: GraphLayoutService,
   ) {
     this.log = logger.child({ module: 'code-locations' });
   }
@@ -29,6 +33,7 @@ export class CodeLocationsService {
     for (const r of results.filter((x) => x.changed)) {
       this.log.info({ orgId: principal.orgId, deployment: r.deployment, codeLocation: r.name, version: r.version }, 'code location version is now current');
     }
+    for (const deployment of new Set(results.filter((x) => x.changed).map((x) => x.deployment))) this.graphLayouts.warm(principal.orgId, deployment);
     return { results };
   }
 }

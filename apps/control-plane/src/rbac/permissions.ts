@@ -56,6 +56,7 @@ export const PERMISSIONS: Readonly<Record<OperationName, OperationPermission>> =
   'Query.deployments': p('VIEWER', 'member', 'deployments of the organization'),
   'Query.assets': p('VIEWER', 'deployment', 'assets of a deployment'),
   'Query.asset': p('VIEWER', 'deployment', 'one asset'),
+  'Query.assetGraphLayout': p('VIEWER', 'deployment', 'positions of the asset lineage graph (laid out on the server)'),
   'Query.assetMaterializations': p('VIEWER', 'deployment', 'materializations of an asset'),
   'Query.codeLocations': p('VIEWER', 'deployment', 'code locations of a deployment'),
   'Query.runs': p('VIEWER', 'deployment', 'runs of a deployment'),

@@ -54,7 +54,7 @@ test('GraphQL errors pass through; a GraphQL error wrapping a foreign error is m
 });
 
 test('every public code is classified with an HTTP status', () => {
-  for (const code of ['UNAUTHENTICATED', 'DEPLOYMENT_NOT_FOUND', 'ASSET_NOT_FOUND', 'RUN_NOT_FOUND', 'RUN_SPANS_CODE_LOCATIONS', 'PARTITION_INVALID', 'INVALID_CURSOR', 'INVALID_ARGUMENT', 'RUN_ALREADY_FINISHED', 'CODE_LOCATION_NOT_READY'] as const) {
+  for (const code of ['UNAUTHENTICATED', 'DEPLOYMENT_NOT_FOUND', 'ASSET_NOT_FOUND', 'RUN_NOT_FOUND', 'RUN_SPANS_CODE_LOCATIONS', 'PARTITION_INVALID', 'INVALID_CURSOR', 'INVALID_ARGUMENT', 'RUN_ALREADY_FINISHED', 'CODE_LOCATION_NOT_READY', 'ASSET_GRAPH_CYCLE'] as const) {
     assert.ok(classifyError(code).httpStatus >= 400);
   }
   assert.equal(classifyError('UNAUTHENTICATED').httpStatus, 401);

@@ -50,6 +50,7 @@ export function classifyError(code: PublicErrorCode): ErrorClass {
     case 'LAST_OWNER':
     case 'RUN_ALREADY_FINISHED':
     case 'CODE_LOCATION_NOT_READY':
+    case 'ASSET_GRAPH_CYCLE':
       return { kind: 'CONFLICT', httpStatus: 409 };
     default: {
       const unhandled: never = code;
@@ -81,6 +82,7 @@ const PUBLIC_CODES: ReadonlySet<string> = new Set<PublicErrorCode>([
   'INVALID_ARGUMENT',
   'RUN_ALREADY_FINISHED',
   'CODE_LOCATION_NOT_READY',
+  'ASSET_GRAPH_CYCLE',
 ]);
 
 function isPublicDomainError(error: unknown): error is DomainError<PublicErrorCode> {
