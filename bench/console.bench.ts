@@ -48,7 +48,7 @@ execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-console.mjs'), '-
 const db = await startBenchDatabase();
 const tenant = await seedBenchTenant(db.prisma, []);
 const org = await db.prisma.organization.findUniqueOrThrow({ where: { id: tenant.orgId } });
-const small = await db.prisma.deployment.create({ data: { orgId: tenant.orgId, name: 'small' } });
+await db.prisma.deployment.create({ data: { orgId: tenant.orgId, name: 'small' } });
 await db.prisma.invitation.create({ data: { orgId: tenant.orgId, email: EMAIL, role: 'OWNER', invitedBy: 'bench', expiresAt: new Date(Date.now() + 86_400_000) } });
 const cp = await startBenchControlPlane(db.appUrl);
 
