@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrateDatabase, startEmbeddedPostgres, TEST_APP_ROLE, TEST_TEMPLATE_DATABASE, type RunningPostgres } from '@gantry/db';
+import { ensureChromium } from '@gantry/browser-testing';
 import { ensureHelm } from './ensure-helm';
 import { checkLogsForSecrets, prepareTestLogDir } from './test-logs';
 
@@ -52,6 +53,8 @@ if (needsKeycloak) {
 // The chart tests run a real helm. On a fresh machine it is built from source
 // first (minutes), here rather than inside a test, whose timeout it would exceed.
 if (files.some((f) => f.startsWith('tests/deploy/'))) ensureHelm((line) => console.log(`[test-setup] ${line}`));
+// The browser tests drive Debian's Chromium (Playwright cannot download one here); a fresh machine installs it once.
+if (files.some((f) => f.startsWith('tests/browser/'))) ensureChromium((line) => console.log(`[test-setup] ${line}`));
 
 let embedded: RunningPostgres | undefined;
 let dataDir: string | undefined;

@@ -59,10 +59,12 @@ export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../../test-r
 
 /**
  * Saves a full-page PNG of `page` as `test-results/screenshots/<suite>/<nn>-<name>.png`
- * (numbered in the order taken). Returns the file's path.
+ * (numbered in the order taken; the suite's folder is emptied first). Returns the file's path.
  */
 export function screenshotter(suite: string): (page: Page, name: string) => Promise<string> {
   const dir = path.join(SCREENSHOT_DIR, suite.replace(/[^a-z0-9-]+/gi, '-').toLowerCase());
+  // A run's screenshots replace the previous run's, so the folder shows one run.
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;
   return async (page, name) => {

@@ -114,6 +114,19 @@ export class TestRealm {
     return readTokenResponse(res);
   }
 
+  /**
+   * Adds `origin` (`scheme://host:port`) to a client's Web Origins, so a
+   * browser app served there may call the token endpoint (CORS). The shipped
+   * realm lists the usual development ports; a console on another origin
+   * needs its own entry, as in production.
+   */
+  async allowWebOrigin(clientId: string, origin: string): Promise<void> {
+    const id = await this.clientUuid(clientId);
+    const client = await this.admin.request<{ webOrigins?: string[] }>('GET', `/${this.name}/clients/${id}`);
+    if (client.webOrigins?.includes(origin)) return;
+    await this.admin.request('PUT', `/${this.name}/clients/${id}`, { ...client, webOrigins: [...(client.webOrigins ?? []), origin] });
+  }
+
   /** Creates a client from a Keycloak ClientRepresentation; returns its internal id. */
   createClient(representation: Record<string, unknown>): Promise<string> {
     return this.admin.create(`/${this.name}/clients`, representation);

@@ -143,6 +143,7 @@ async function up(opts: UpOptions): Promise<number> {
     }
     console.log('');
     console.log(`Gantry is running.`);
+    console.log(`  console:   ${baseUrl}/  (sign in as ${DEV_OWNER_EMAIL}, any name; organization "local")`);
     console.log(`  GraphQL:   ${baseUrl}/graphql`);
     console.log(`  API token: ${apiToken}`);
     console.log(`  try:       curl -s ${baseUrl}/graphql -H 'authorization: Bearer ${apiToken}' -H 'content-type: application/json' -d '{"query":"{ assets { key latestMaterialization { createdAt } } }"}'`);
