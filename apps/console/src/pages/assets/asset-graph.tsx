@@ -108,6 +108,8 @@ export function AssetGraph({ assets, selected, focus, inFlight, onSelect, onOpen
         nodeTypes={NODE_TYPES}
         onNodesChange={onNodesChange}
         onNodeDoubleClick={(_, node) => onOpen(node.id)}
+        // d3-zoom's double-click zoom stops the dblclick event before React sees it on a node.
+        zoomOnDoubleClick={false}
         onInit={onInit}
         {...(viewport ? { defaultViewport: viewport } : { fitView: true, fitViewOptions: { maxZoom: 1.2 } })}
         minZoom={0.05}

@@ -51,7 +51,7 @@ export function CatalogPage() {
   const { view, focus, selected } = useMemo(() => readViewState(params), [params]);
   const update = useCallback((changes: Record<string, string | null>) => setParams((p) => withParams(p, changes), { replace: true }), [setParams]);
   const onSelect = useCallback((keys: string[]) => update({ selected: keys.join(',') || null }), [update]);
-  const onOpen = useCallback((key: string) => navigate(scoped(assetPath(key))), [navigate, scoped]);
+  const onOpen = useCallback((key: string) => void navigate(scoped(assetPath(key))), [navigate, scoped]);
 
   const assets = result.data?.assets;
   const filtered = useMemo(() => (assets ? applyFilters(assets as CatalogAsset[], filters) : []), [assets, filters]);

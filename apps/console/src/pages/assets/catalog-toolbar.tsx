@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 import { filterOptions, STATUS_LABELS, type AssetStatus, type CatalogAsset, type CatalogFilters, type CatalogView, type LineageFocus } from './catalog-filters';
 
 const FOCUS_LABELS: Record<LineageFocus, string> = {
@@ -22,16 +22,18 @@ export function CatalogToolbar({ assets, filters, view, focus, update }: {
   update: (changes: Record<string, string | null>) => void;
 }) {
   const options = useMemo(() => filterOptions(assets), [assets]);
+  const id = useId();
+  // Label and control tied by id (not nested), so a select's accessible name is its label alone, not label + current value.
   const menu = (label: string, param: string, value: string, values: string[], names: Record<string, string> = {}) => (
-    <label>
-      {label}
-      <select value={value} onChange={(e) => update({ [param]: e.target.value || null })}>
+    <div className="field">
+      <label htmlFor={`${id}-${param}`}>{label}</label>
+      <select id={`${id}-${param}`} value={value} onChange={(e) => update({ [param]: e.target.value || null })}>
         <option value="">Any</option>
         {values.map((v) => (
           <option key={v} value={v}>{names[v] ?? v}</option>
         ))}
       </select>
-    </label>
+    </div>
   );
   return (
     <form className="toolbar catalog-toolbar" role="search" onSubmit={(e) => e.preventDefault()}>
@@ -45,14 +47,14 @@ export function CatalogToolbar({ assets, filters, view, focus, update }: {
       {menu('Tag', 'tag', filters.tag, options.tags)}
       {menu('Status', 'status', filters.status, Object.keys(STATUS_LABELS) as AssetStatus[], STATUS_LABELS)}
       {view === 'graph' && (
-        <label>
-          Lineage
-          <select value={focus} onChange={(e) => update({ focus: e.target.value })}>
+        <div className="field">
+          <label htmlFor={`${id}-focus`}>Lineage</label>
+          <select id={`${id}-focus`} value={focus} onChange={(e) => update({ focus: e.target.value })}>
             {(Object.keys(FOCUS_LABELS) as LineageFocus[]).map((f) => (
               <option key={f} value={f}>{FOCUS_LABELS[f]}</option>
             ))}
           </select>
-        </label>
+        </div>
       )}
     </form>
   );
