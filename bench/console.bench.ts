@@ -154,7 +154,8 @@ async function openGraph(p: Page, deployment: string): Promise<{ firstRenderMs: 
   }
   const timings = await p.evaluate(`performance.getEntriesByType('resource').filter((e) => e.name.includes('/graphql')).map((e) => Math.round(e.startTime) + '-' + Math.round(e.responseEnd) + ' ' + e.transferSize + 'B').join(', ')`);
   console.log(`bench: ${deployment}: GraphQL requests (start-end ms after navigation start, size): ${timings}`);
-  return p.evaluate((mark) => ({ firstRenderMs: performance.getEntriesByName(mark)[0]!.startTime, nodes: document.querySelectorAll('.react-flow__node').length }), MARK);
+  // Page-side code as strings: the bench is compiled without the DOM library.
+  return p.evaluate<{ firstRenderMs: number; nodes: number }>(`({ firstRenderMs: performance.getEntriesByName('${MARK}')[0].startTime, nodes: document.querySelectorAll('.react-flow__node').length })`);
 }
 
 /** Drags the pane up and down for PAN_MS while counting animation frames in the page; returns frames per second. */
@@ -162,7 +163,7 @@ async function panFps(p: Page): Promise<{ fps: number; moves: number }> {
   const box = (await p.locator('.react-flow__pane').boundingBox())!;
   // Left of the first column of nodes (the viewport starts 24 px in), so the drag starts on the pane, not on a node or an edge.
   const x = box.x + 8;
-  const hit = await p.evaluate(([hx, hy]) => document.elementFromPoint(hx!, hy!)?.className.toString() ?? '', [x, box.y + box.height / 2]);
+  const hit = await p.evaluate<string>(`document.elementFromPoint(${x}, ${box.y + box.height / 2})?.className.toString() ?? ''`);
   if (!hit.includes('react-flow__pane')) throw new Error(`the drag would start on ${hit}, not on the pane`);
   const mid = box.y + box.height / 2;
   const before = await p.locator('.react-flow__viewport').getAttribute('style');
@@ -183,11 +184,10 @@ async function panFps(p: Page): Promise<{ fps: number; moves: number }> {
     await p.mouse.move(x, mid + (phase < 400 ? phase - 200 : 600 - phase));
   }
   await p.mouse.up();
-  const { frames, ms } = await p.evaluate(() => {
-    const w = window as unknown as { benchFrames: number; benchCounting: boolean; benchStart: number };
-    w.benchCounting = false;
-    return { frames: w.benchFrames, ms: performance.now() - w.benchStart };
-  });
+  const { frames, ms } = await p.evaluate<{ frames: number; ms: number }>(`(() => {
+    window.benchCounting = false;
+    return { frames: window.benchFrames, ms: performance.now() - window.benchStart };
+  })()`);
   const after = await p.locator('.react-flow__viewport').getAttribute('style');
   if (before === after) throw new Error('the pane did not pan');
   return { fps: (frames * 1000) / ms, moves };

@@ -114,7 +114,7 @@ describe('asset catalog and lineage graph (real control plane, real agent with t
     await page.waitForSelector('.react-flow__node');
     assert.match(page.url(), /view=graph/);
     assert.deepEqual(await graphKeys(page), FLIGHTS);
-    await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 3);
+    await page.waitForFunction(`document.querySelectorAll('.react-flow__edge').length === 3`);
     assert.equal(await page.locator('.react-flow__edge').count(), 3, 'raw_flights → daily_delays, airports → daily_delays, daily_delays → top_delays');
     assert.match(await page.locator('.react-flow__node', { hasText: 'flights/airports' }).innerText(), /Checks failing/, 'status is text on the node, not only colour');
     await stack.screenshot(page, 'graph');
@@ -127,16 +127,16 @@ describe('asset catalog and lineage graph (real control plane, real agent with t
     assert.equal(await launch.getAttribute('href'), `/${stack.orgSlug}/prod/launch?assets=flights%2Fdaily_delays_by_airport`);
 
     await page.getByLabel('Lineage', { exact: true }).selectOption('upstream');
-    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 3);
+    await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === 3`);
     assert.deepEqual(await graphKeys(page), ['flights/airports', 'flights/daily_delays_by_airport', 'flights/raw_flights']);
     await stack.screenshot(page, 'focus-upstream');
     await page.getByLabel('Lineage', { exact: true }).selectOption('downstream');
-    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 2);
+    await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === 2`);
     assert.deepEqual(await graphKeys(page), ['flights/daily_delays_by_airport', 'flights/top_delays']);
     await stack.screenshot(page, 'focus-downstream');
     await assertAxeClean(page);
     await page.getByLabel('Lineage', { exact: true }).selectOption('both');
-    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 4);
+    await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === 4`);
     assert.match(page.url(), /focus=both/);
 
     // Ctrl-click adds to the selection; the launch link carries both keys.

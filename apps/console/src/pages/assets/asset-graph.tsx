@@ -59,7 +59,8 @@ export function AssetGraph({ assets, selected, focus, inFlight, onSelect, onOpen
         data: { key, status: assetStatus(a), checks: checksSummary(a).replace(' checks passed', ' checks'), inFlight: inFlight.has(key) },
       };
     });
-    const flowEdges: Edge[] = shownEdges.map((e) => ({ id: `${e.source}→${e.target}`, source: e.source, target: e.target, focusable: false }));
+    // No invisible wide hit path per edge (edges are not interactive here): half the SVG paths to paint while panning.
+    const flowEdges: Edge[] = shownEdges.map((e) => ({ id: `${e.source}→${e.target}`, source: e.source, target: e.target, focusable: false, selectable: false, interactionWidth: 0 }));
     // Big graphs: start at the top of the first column at a readable zoom rather than fitting thousands of nodes into view.
     let start: Viewport | null = null;
     if (nodes.length > DAGRE_MAX_NODES) {
@@ -121,7 +122,8 @@ export function AssetGraph({ assets, selected, focus, inFlight, onSelect, onOpen
         elementsSelectable
         selectNodesOnDrag={false}
       >
-        <Background gap={24} size={1} />
+        {/* The dotted background is repainted on every frame of a pan: only for graphs small enough to afford it. */}
+        {nodes.length <= MINIMAP_MAX_NODES && <Background gap={24} size={1} />}
         {nodes.length <= MINIMAP_MAX_NODES && <MiniMap pannable zoomable ariaLabel="Overview of the lineage graph" nodeClassName={(n) => `minimap-${(n.data as { status?: string }).status ?? 'NEVER'}`} />}
         <Controls showInteractive={false} />
       </ReactFlow>
