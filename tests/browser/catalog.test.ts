@@ -33,6 +33,14 @@ async function expectTableKeys(page: Page, expected: string[], message?: string)
   assert.deepEqual(await tableKeys(page), expected, message);
 }
 
+/** Waits (up to 10 s) until `selector` matches `count` elements (polling from Node: the console's CSP forbids eval in the page). */
+async function waitForCount(page: Page, selector: string, count: number): Promise<void> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await page.waitForTimeout(50)) {
+    if ((await page.locator(selector).count()) === count) return;
+  }
+  assert.equal(await page.locator(selector).count(), count, `${selector} elements`);
+}
+
 /** The asset keys of the graph's nodes on screen, sorted. */
 async function graphKeys(page: Page): Promise<string[]> {
   return (await page.locator('.react-flow__node .asset-node-key').allInnerTexts()).sort();
@@ -114,7 +122,7 @@ describe('asset catalog and lineage graph (real control plane, real agent with t
     await page.waitForSelector('.react-flow__node');
     assert.match(page.url(), /view=graph/);
     assert.deepEqual(await graphKeys(page), FLIGHTS);
-    await page.waitForFunction(`document.querySelectorAll('.react-flow__edge').length === 3`);
+    await waitForCount(page, '.react-flow__edge', 3);
     assert.equal(await page.locator('.react-flow__edge').count(), 3, 'raw_flights → daily_delays, airports → daily_delays, daily_delays → top_delays');
     assert.match(await page.locator('.react-flow__node', { hasText: 'flights/airports' }).innerText(), /Checks failing/, 'status is text on the node, not only colour');
     await stack.screenshot(page, 'graph');
@@ -127,16 +135,16 @@ describe('asset catalog and lineage graph (real control plane, real agent with t
     assert.equal(await launch.getAttribute('href'), `/${stack.orgSlug}/prod/launch?assets=flights%2Fdaily_delays_by_airport`);
 
     await page.getByLabel('Lineage', { exact: true }).selectOption('upstream');
-    await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === 3`);
+    await waitForCount(page, '.react-flow__node', 3);
     assert.deepEqual(await graphKeys(page), ['flights/airports', 'flights/daily_delays_by_airport', 'flights/raw_flights']);
     await stack.screenshot(page, 'focus-upstream');
     await page.getByLabel('Lineage', { exact: true }).selectOption('downstream');
-    await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === 2`);
+    await waitForCount(page, '.react-flow__node', 2);
     assert.deepEqual(await graphKeys(page), ['flights/daily_delays_by_airport', 'flights/top_delays']);
     await stack.screenshot(page, 'focus-downstream');
     await assertAxeClean(page);
     await page.getByLabel('Lineage', { exact: true }).selectOption('both');
-    await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === 4`);
+    await waitForCount(page, '.react-flow__node', 4);
     assert.match(page.url(), /focus=both/);
 
     // Ctrl-click adds to the selection; the launch link carries both keys.
