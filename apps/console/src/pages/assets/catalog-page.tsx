@@ -1,10 +1,108 @@
+import { useCallback, useMemo } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useQuery } from 'urql';
 import { Page } from '../../components/page';
+import { Empty, QueryState } from '../../components/states';
+import { graphql } from '../../gql';
+import { roleAtLeast, useScope, useScopedPath } from '../../layout/scope';
+import { AssetGraph } from './asset-graph';
+import { AssetTable, assetPath } from './asset-table';
+import { CatalogToolbar } from './catalog-toolbar';
+import { applyFilters, hasFilters, readFilters, readViewState, withParams, type CatalogAsset } from './catalog-filters';
 
-/** Asset catalog: search, filters and the lineage graph. */
+const CatalogQuery = graphql(`
+  query Catalog($deployment: String!) {
+    assets(deployment: $deployment) {
+      key
+      group
+      owners
+      kinds
+      tags { key value }
+      description
+      upstream { key }
+      latestMaterialization { createdAt runId }
+      latestCheckEvaluations { checkName passed severity }
+    }
+  }
+`);
+
+const InFlightQuery = graphql(`
+  query CatalogInFlight($deployment: String!) {
+    runs(deployment: $deployment, status: [QUEUED, STARTING, STARTED], first: 100) { edges { node { id assetKeys } } }
+  }
+`);
+
+/**
+ * `/:org/:deployment/assets`: the asset catalog. Search and filters (group,
+ * owner, kind, tag, status), a table or the lineage graph, selection with
+ * upstream/downstream focus and "Launch selected"; all of it in the query
+ * string, so a link reopens the same view.
+ */
 export function CatalogPage() {
+  const { deployment, deploymentRole } = useScope();
+  const scoped = useScopedPath();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const [result, retry] = useQuery({ query: CatalogQuery, variables: { deployment } });
+  const [inFlightResult] = useQuery({ query: InFlightQuery, variables: { deployment } });
+  // Keyed by the filter values, so selecting or panning does not re-filter and re-lay out the graph.
+  const { search, group, owner, kind, tag, status } = readFilters(params);
+  const filters = useMemo(() => ({ search, group, owner, kind, tag, status }), [search, group, owner, kind, tag, status]);
+  const { view, focus, selected } = useMemo(() => readViewState(params), [params]);
+  const update = useCallback((changes: Record<string, string | null>) => setParams((p) => withParams(p, changes), { replace: true }), [setParams]);
+  const onSelect = useCallback((keys: string[]) => update({ selected: keys.join(',') || null }), [update]);
+  const onOpen = useCallback((key: string) => void navigate(scoped(assetPath(key))), [navigate, scoped]);
+
+  const assets = result.data?.assets;
+  const filtered = useMemo(() => (assets ? applyFilters(assets as CatalogAsset[], filters) : []), [assets, filters]);
+  const inFlight = useMemo(() => new Set(inFlightResult.data?.runs.edges.flatMap((e) => e.node.assetKeys) ?? []), [inFlightResult.data]);
+  const canLaunch = roleAtLeast(deploymentRole, 'LAUNCHER');
+
   return (
-    <Page title="Assets">
-      <p>Not built yet.</p>
+    <Page
+      title="Assets"
+      actions={
+        <div className="view-toggle" role="group" aria-label="View">
+          <button type="button" aria-pressed={view === 'table'} onClick={() => update({ view: 'table' })}>Table</button>
+          <button type="button" aria-pressed={view === 'graph'} onClick={() => update({ view: 'graph' })}>Graph</button>
+        </div>
+      }
+    >
+      <QueryState result={result} what="the asset catalog" retry={() => retry({ requestPolicy: 'network-only' })}>
+        {(data) =>
+          data.assets.length === 0 ? (
+            <Empty title="No assets yet">
+              <p>Start an agent with a code location: its assets appear here as soon as the agent reports them.</p>
+            </Empty>
+          ) : (
+            <>
+              <CatalogToolbar assets={data.assets as CatalogAsset[]} filters={filters} view={view} focus={focus} update={update} />
+              <div className="selection-bar" aria-live="polite">
+                <span>
+                  {filtered.length} of {data.assets.length} assets
+                  {selected.length > 0 && `; ${selected.length} selected`}
+                </span>
+                {selected.length === 1 && <Link to={scoped(assetPath(selected[0]!))}>Open {selected[0]}</Link>}
+                {selected.length > 0 && canLaunch && (
+                  <Link className="button-link primary" to={scoped(`launch?assets=${encodeURIComponent(selected.join(','))}`)}>
+                    Launch selected ({selected.length})
+                  </Link>
+                )}
+                {selected.length > 0 && <button type="button" onClick={() => onSelect([])}>Clear selection</button>}
+              </div>
+              {filtered.length === 0 ? (
+                <Empty title="No asset matches these filters">
+                  {hasFilters(filters) && <button type="button" onClick={() => update({ q: null, group: null, owner: null, kind: null, tag: null, status: null })}>Clear filters</button>}
+                </Empty>
+              ) : view === 'graph' ? (
+                <AssetGraph assets={filtered} selected={selected} focus={focus} inFlight={inFlight} onSelect={onSelect} onOpen={onOpen} />
+              ) : (
+                <AssetTable assets={filtered} selected={selected} inFlight={inFlight} onSelect={onSelect} />
+              )}
+            </>
+          )
+        }
+      </QueryState>
     </Page>
   );
 }
