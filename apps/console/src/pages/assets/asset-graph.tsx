@@ -1,8 +1,10 @@
 import { useCallback, useMemo } from 'react';
 import { Background, Controls, MiniMap, Position, ReactFlow, type Edge, type NodeChange, type NodeHandle, type Viewport } from '@xyflow/react';
+import type { CombinedError } from 'urql';
+import { ErrorState, Loading } from '../../components/states';
 import { AssetNode, type AssetFlowNode } from './asset-node';
 import { assetStatus, checksSummary, type CatalogAsset, type LineageFocus } from './catalog-filters';
-import { DAGRE_MAX_NODES, layoutGraph, lineageKeys, NODE_HEIGHT, NODE_WIDTH, type LayoutEdge } from './graph-layout';
+import { DAGRE_MAX_NODES, layoutGraph, lineageKeys, NODE_HEIGHT, NODE_WIDTH, type Layout, type LayoutEdge } from './graph-layout';
 
 const NODE_TYPES = { asset: AssetNode };
 /**
@@ -27,8 +29,12 @@ export const GRAPH_RENDERED_MARK = 'gantry:graph-rendered';
  * Big graphs start at the sources at readable zoom instead of fitting
  * everything, and only visible nodes and edges are rendered.
  */
-export function AssetGraph({ assets, selected, focus, inFlight, onSelect, onOpen }: {
+export function AssetGraph({ assets, serverLayout, serverLayoutError, selected, focus, inFlight, onSelect, onOpen }: {
   assets: readonly CatalogAsset[];
+  /** The control plane's layout of the whole deployment (`assetGraphLayout`), for graphs too big to lay out here; undefined while loading. */
+  serverLayout: Layout | undefined;
+  /** Why the server layout could not be had, if so. */
+  serverLayoutError?: CombinedError | undefined;
   selected: readonly string[];
   focus: LineageFocus;
   /** Keys of assets in a queued or running run. */
@@ -43,7 +49,8 @@ export function AssetGraph({ assets, selected, focus, inFlight, onSelect, onOpen
     const shown = lineageKeys(keys, allEdges, selected, focus);
     const shownKeys = keys.filter((k) => shown.has(k));
     const shownEdges = allEdges.filter((e) => shown.has(e.source) && shown.has(e.target));
-    const layout = layoutGraph(shownKeys, shownEdges);
+    const layout = layoutGraph(shownKeys, shownEdges, serverLayout);
+    if (!layout) return { baseNodes: null, edges: [], viewport: null };
     const byKey = new Map(assets.map((a) => [a.key, a]));
     const nodes: AssetFlowNode[] = shownKeys.map((key) => {
       const a = byKey.get(key)!;
@@ -70,12 +77,12 @@ export function AssetGraph({ assets, selected, focus, inFlight, onSelect, onOpen
     return { baseNodes: nodes, edges: flowEdges, viewport: start };
     // Selection only matters for the layout when it narrows the graph.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [assets, focus, focus === 'all' ? '' : selected.join(','), inFlight]);
+  }, [assets, serverLayout, focus, focus === 'all' ? '' : selected.join(','), inFlight]);
 
   // Only nodes whose selection changed get a new object, so React Flow re-renders just those.
   const nodes = useMemo(() => {
     const sel = new Set(selected);
-    return baseNodes.map((n) => (sel.has(n.id) ? { ...n, selected: true } : n));
+    return (baseNodes ?? []).map((n) => (sel.has(n.id) ? { ...n, selected: true } : n));
   }, [baseNodes, selected]);
 
   const onNodesChange = useCallback(
@@ -101,6 +108,7 @@ export function AssetGraph({ assets, selected, focus, inFlight, onSelect, onOpen
     });
   }, []);
 
+  if (!baseNodes) return serverLayoutError ? <ErrorState error={serverLayoutError} /> : <Loading what="the lineage graph's layout" />;
   return (
     <div className="asset-graph" aria-label="Lineage graph" role="region">
       <ReactFlow<AssetFlowNode>

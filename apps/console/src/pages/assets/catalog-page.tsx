@@ -26,6 +26,12 @@ const CatalogQuery = graphql(`
   }
 `);
 
+const GraphLayoutQuery = graphql(`
+  query CatalogGraphLayout($deployment: String!) {
+    assetGraphLayout(deployment: $deployment) { fingerprint nodes { key x y } }
+  }
+`);
+
 const InFlightQuery = graphql(`
   query CatalogInFlight($deployment: String!) {
     runs(deployment: $deployment, status: [QUEUED, STARTING, STARTED], first: 100) { edges { node { id assetKeys } } }
@@ -45,10 +51,16 @@ export function CatalogPage() {
   const [params, setParams] = useSearchParams();
   const [result, retry] = useQuery({ query: CatalogQuery, variables: { deployment } });
   const [inFlightResult] = useQuery({ query: InFlightQuery, variables: { deployment } });
+  const { view, focus, selected } = useMemo(() => readViewState(params), [params]);
+  // Positions for big graphs, laid out once per catalog by the control plane; asked for in parallel with the catalog.
+  const [layoutResult] = useQuery({ query: GraphLayoutQuery, variables: { deployment }, pause: view !== 'graph', requestPolicy: 'cache-first' });
+  const serverLayout = useMemo(
+    () => (layoutResult.data ? new Map(layoutResult.data.assetGraphLayout.nodes.map((n) => [n.key, { x: n.x, y: n.y }])) : undefined),
+    [layoutResult.data],
+  );
   // Keyed by the filter values, so selecting or panning does not re-filter and re-lay out the graph.
   const { search, group, owner, kind, tag, status } = readFilters(params);
   const filters = useMemo(() => ({ search, group, owner, kind, tag, status }), [search, group, owner, kind, tag, status]);
-  const { view, focus, selected } = useMemo(() => readViewState(params), [params]);
   const update = useCallback((changes: Record<string, string | null>) => setParams((p) => withParams(p, changes), { replace: true }), [setParams]);
   const onSelect = useCallback((keys: string[]) => update({ selected: keys.join(',') || null }), [update]);
   const onOpen = useCallback((key: string) => void navigate(scoped(assetPath(key))), [navigate, scoped]);
@@ -95,7 +107,7 @@ export function CatalogPage() {
                   {hasFilters(filters) && <button type="button" onClick={() => update({ q: null, group: null, owner: null, kind: null, tag: null, status: null })}>Clear filters</button>}
                 </Empty>
               ) : view === 'graph' ? (
-                <AssetGraph assets={filtered} selected={selected} focus={focus} inFlight={inFlight} onSelect={onSelect} onOpen={onOpen} />
+                <AssetGraph assets={filtered} serverLayout={serverLayout} serverLayoutError={layoutResult.error} selected={selected} focus={focus} inFlight={inFlight} onSelect={onSelect} onOpen={onOpen} />
               ) : (
                 <AssetTable assets={filtered} selected={selected} inFlight={inFlight} onSelect={onSelect} />
               )}
