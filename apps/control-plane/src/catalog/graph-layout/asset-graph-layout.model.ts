@@ -13,6 +13,16 @@ export class AssetGraphNodePosition {
   y!: number;
 }
 
+/** One dependency of the lineage graph. */
+@ObjectType({ description: 'A dependency between two active assets of the graph: `upstream` feeds `downstream`.' })
+export class AssetGraphEdge {
+  @Field(() => String, { description: 'Key of the asset depended on.' })
+  upstream!: string;
+
+  @Field(() => String, { description: 'Key of the asset that depends on it.' })
+  downstream!: string;
+}
+
 /**
  * The server-computed layout of a deployment's lineage graph (d3-dag
  * Sugiyama, layers from left to right), cached per catalog fingerprint.
@@ -33,4 +43,7 @@ export class AssetGraphLayout {
 
   @Field(() => [AssetGraphNodePosition], { description: 'Every active asset once, by key.' })
   nodes!: AssetGraphNodePosition[];
+
+  @Field(() => [AssetGraphEdge], { description: 'Every dependency between the active assets once, so a client can draw the graph from this answer alone.' })
+  edges!: AssetGraphEdge[];
 }

@@ -42,7 +42,8 @@ export class GraphLayoutService implements OnModuleDestroy {
       const { layout, durationMs } = await this.worker.layout(assets);
       this.computed++;
       this.log.info({ orgId, deployment: deploymentName, fingerprint, assets: assets.length, durationMs: Math.round(durationMs) }, 'asset graph laid out');
-      return { fingerprint, ...layout };
+      const edges = assets.flatMap((a) => a.upstream.map((upstream) => ({ upstream, downstream: a.key })));
+      return { fingerprint, ...layout, edges };
     });
   }
 
