@@ -23,10 +23,11 @@ const MIN_VALIDITY_S = 30;
  */
 export async function signIn(config: ConsoleConfig): Promise<Auth> {
   const keycloak = new Keycloak({ url: config.oidc.url, realm: config.oidc.realm, clientId: config.oidc.clientId });
-  await keycloak.init({ onLoad: 'login-required', pkceMethod: 'S256', checkLoginIframe: false, responseMode: 'fragment' });
+  // Set before init: keycloak-js arms its expiry timer only when a token is stored and this handler already exists.
   keycloak.onTokenExpired = () => {
     keycloak.updateToken(MIN_VALIDITY_S).catch(() => keycloak.login());
   };
+  await keycloak.init({ onLoad: 'login-required', pkceMethod: 'S256', checkLoginIframe: false, responseMode: 'fragment' });
   const claims = (keycloak.idTokenParsed ?? keycloak.tokenParsed ?? {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   return {

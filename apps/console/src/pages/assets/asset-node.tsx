@@ -10,6 +10,8 @@ export interface AssetNodeData extends Record<string, unknown> {
   checks: string;
   /** A queued or running run includes the asset. */
   inFlight: boolean;
+  /** Drawn from the layout alone: the status is not known yet (the catalog is still loading). */
+  pending?: boolean;
 }
 
 export type AssetFlowNode = Node<AssetNodeData, 'asset'>;
@@ -21,13 +23,17 @@ export type AssetFlowNode = Node<AssetNodeData, 'asset'>;
  */
 export const AssetNode = memo(function AssetNode({ data, selected }: NodeProps<AssetFlowNode>) {
   return (
-    <div className={`asset-node asset-node-${data.status}${selected ? ' asset-node-selected' : ''}`} title={data.key}>
+    <div className={`asset-node asset-node-${data.pending ? 'PENDING' : data.status}${selected ? ' asset-node-selected' : ''}`} title={data.key}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="asset-node-key">{data.key}</div>
       <div className="asset-node-meta">
-        <span className="asset-node-status">
-          <span aria-hidden="true">{STATUS_ICONS[data.status]}</span> {STATUS_LABELS[data.status]}
-        </span>
+        {data.pending ? (
+          <span className="asset-node-status">Loading status…</span>
+        ) : (
+          <span className="asset-node-status">
+            <span aria-hidden="true">{STATUS_ICONS[data.status]}</span> {STATUS_LABELS[data.status]}
+          </span>
+        )}
         {data.checks && <span> · {data.checks}</span>}
         {data.inFlight && <span> · running</span>}
       </div>

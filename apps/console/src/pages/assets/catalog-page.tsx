@@ -6,6 +6,7 @@ import { Empty, QueryState } from '../../components/states';
 import { graphql } from '../../gql';
 import { roleAtLeast, useScope, useScopedPath } from '../../layout/scope';
 import { AssetGraph } from './asset-graph';
+import { DAGRE_MAX_NODES } from './graph-layout';
 import { AssetTable, assetPath } from './asset-table';
 import { CatalogToolbar } from './catalog-toolbar';
 import { applyFilters, hasFilters, readFilters, readViewState, withParams, type CatalogAsset } from './catalog-filters';
@@ -28,7 +29,7 @@ const CatalogQuery = graphql(`
 
 const GraphLayoutQuery = graphql(`
   query CatalogGraphLayout($deployment: String!) {
-    assetGraphLayout(deployment: $deployment) { fingerprint nodes { key x y } }
+    assetGraphLayout(deployment: $deployment) { fingerprint nodes { key x y } edges { upstream downstream } }
   }
 `);
 
@@ -69,6 +70,16 @@ export function CatalogPage() {
   const filtered = useMemo(() => (assets ? applyFilters(assets as CatalogAsset[], filters) : []), [assets, filters]);
   const inFlight = useMemo(() => new Set(inFlightResult.data?.runs.edges.flatMap((e) => e.node.assetKeys) ?? []), [inFlightResult.data]);
   const canLaunch = roleAtLeast(deploymentRole, 'LAUNCHER');
+  // A big graph is drawn from the layout alone while the (much larger) catalog answer is on its way; statuses follow.
+  const skeleton = useMemo(() => {
+    const data = layoutResult.data?.assetGraphLayout;
+    if (!data || data.nodes.length <= DAGRE_MAX_NODES) return null;
+    const upstream = new Map<string, { key: string }[]>();
+    for (const e of data.edges) upstream.set(e.downstream, [...(upstream.get(e.downstream) ?? []), { key: e.upstream }]);
+    return data.nodes.map((n): CatalogAsset => ({
+      key: n.key, group: '', owners: [], kinds: [], tags: [], description: null, upstream: upstream.get(n.key) ?? [], latestMaterialization: null, latestCheckEvaluations: [],
+    }));
+  }, [layoutResult.data]);
 
   return (
     <Page
@@ -80,6 +91,12 @@ export function CatalogPage() {
         </div>
       }
     >
+      {view === 'graph' && skeleton && !result.data && !result.error ? (
+        <>
+          <p className="muted" role="status">{skeleton.length} assets; loading statuses and filters…</p>
+          <AssetGraph assets={skeleton} pending serverLayout={serverLayout} selected={selected} focus={focus} inFlight={inFlight} onSelect={onSelect} onOpen={onOpen} />
+        </>
+      ) : (
       <QueryState result={result} what="the asset catalog" retry={() => retry({ requestPolicy: 'network-only' })}>
         {(data) =>
           data.assets.length === 0 ? (
@@ -115,6 +132,7 @@ export function CatalogPage() {
           )
         }
       </QueryState>
+      )}
     </Page>
   );
 }
