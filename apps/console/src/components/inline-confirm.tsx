@@ -6,12 +6,13 @@ import { useState, type ReactNode } from 'react';
  * moves to the confirm button). `onConfirm` runs on the second click.
  */
 export function InlineConfirm({ label, subject, question, confirmLabel, onConfirm, disabled, danger = true }: {
-  label: string;
+  /** The button's text (may hold a visually hidden part naming the subject). */
+  label: ReactNode;
   /** What is acted on, read by screen readers after the label (e.g. "Revoke" + " k8s-prod"). */
   subject?: string;
   question: ReactNode;
   confirmLabel: string;
-  onConfirm: () => void;
+  onConfirm: () => unknown;
   disabled?: boolean;
   danger?: boolean;
 }) {
@@ -25,7 +26,7 @@ export function InlineConfirm({ label, subject, question, confirmLabel, onConfir
     );
   }
   return (
-    <span className="inline-confirm" role="group" aria-label={subject ? `${label} ${subject}` : label}>
+    <span className="inline-confirm" role="group" aria-label={typeof question === 'string' ? question : `${typeof label === 'string' ? label : ''}${subject ? ` ${subject}` : ''}`}>
       <span>{question}</span>{' '}
       <button
         type="button"
@@ -33,7 +34,7 @@ export function InlineConfirm({ label, subject, question, confirmLabel, onConfir
         autoFocus
         onClick={() => {
           setAsking(false);
-          onConfirm();
+          void onConfirm();
         }}
       >
         {confirmLabel}

@@ -6,7 +6,7 @@ import { graphql } from '../../gql';
 import type { Role } from '../../gql/graphql';
 import { roleAtLeast, useScope, type RoleName } from '../../layout/scope';
 import { ActionAlert } from './action-alert';
-import { ConfirmButton } from './confirm-button';
+import { InlineConfirm } from '../../components/inline-confirm';
 import { useHeldAt } from './grant-form';
 import { formatTime, principalLabel } from './principal-label';
 import { grantableRoles, ROLE_LABEL, scopeLabel } from './roles';
@@ -107,7 +107,7 @@ export function InvitationsPage() {
                       </td>
                       <td>
                         {status === 'Open' && (
-                          <ConfirmButton
+                          <InlineConfirm
                             label={<>Revoke<span className="visually-hidden"> the invitation of {i.email}</span></>}
                             question={`Revoke the invitation of ${i.email}?`}
                             confirmLabel="Yes, revoke"

@@ -4,7 +4,7 @@ import { Empty, QueryState } from '../../components/states';
 import { graphql } from '../../gql';
 import { roleAtLeast, useScope, type RoleName } from '../../layout/scope';
 import { ActionAlert } from './action-alert';
-import { ConfirmButton } from './confirm-button';
+import { InlineConfirm } from '../../components/inline-confirm';
 import { formatTime } from './principal-label';
 import { GrantForm } from './grant-form';
 import { ROLE_LABEL, scopeLabel } from './roles';
@@ -88,7 +88,7 @@ export function MembersPage() {
                                   {isAdmin && (g.role !== 'OWNER' || organizationRole === 'OWNER') && (
                                     <>
                                       {' '}
-                                      <ConfirmButton
+                                      <InlineConfirm
                                         label={<>Revoke<span className="visually-hidden"> {ROLE_LABEL[g.role as RoleName]} at {scopeLabel(g)} from {who}</span></>}
                                         question={`Revoke ${ROLE_LABEL[g.role as RoleName]} at ${scopeLabel(g)} from ${who}?`}
                                         confirmLabel="Yes, revoke"
@@ -110,7 +110,7 @@ export function MembersPage() {
                         {isAdmin && (
                           <td>
                             {m.user.id !== data.me.id && (
-                              <ConfirmButton
+                              <InlineConfirm
                                 label={<>Remove<span className="visually-hidden"> {who}</span></>}
                                 question={`Remove ${who} and all their roles from the organization?`}
                                 confirmLabel="Yes, remove"

@@ -5,7 +5,7 @@ import { Empty, QueryState } from '../../components/states';
 import { graphql } from '../../gql';
 import { roleAtLeast, useScope, type RoleName } from '../../layout/scope';
 import { ActionAlert } from './action-alert';
-import { ConfirmButton } from './confirm-button';
+import { InlineConfirm } from '../../components/inline-confirm';
 import { GrantForm } from './grant-form';
 import { ROLE_LABEL, scopeLabel } from './roles';
 import { Field } from './field';
@@ -186,7 +186,7 @@ function TeamCard({ team, members, isAdmin, onChanged }: { team: TeamRow; member
               {isAdmin && (g.role !== 'OWNER' || organizationRole === 'OWNER') && (
                 <>
                   {' '}
-                  <ConfirmButton
+                  <InlineConfirm
                     label={<>Revoke<span className="visually-hidden"> {ROLE_LABEL[g.role as RoleName]} at {scopeLabel(g)} from {team.name}</span></>}
                     question={`Revoke ${ROLE_LABEL[g.role as RoleName]} at ${scopeLabel(g)} from team ${team.name}?`}
                     confirmLabel="Yes, revoke"

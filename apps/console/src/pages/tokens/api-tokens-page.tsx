@@ -6,7 +6,7 @@ import { graphql } from '../../gql';
 import type { Role } from '../../gql/graphql';
 import { roleAtLeast, useScope, type RoleName } from '../../layout/scope';
 import { ActionAlert } from '../members/action-alert';
-import { ConfirmButton } from '../members/confirm-button';
+import { InlineConfirm } from '../../components/inline-confirm';
 import { useHeldAt } from '../members/grant-form';
 import { formatTime, principalLabel } from '../members/principal-label';
 import { grantableRoles, ROLE_LABEL, scopeLabel } from '../members/roles';
@@ -117,7 +117,7 @@ export function ApiTokensPage() {
                       </td>
                       <td>
                         {status === 'Active' && (
-                          <ConfirmButton
+                          <InlineConfirm
                             label={<>Revoke<span className="visually-hidden"> token {t.name}</span></>}
                             question={`Revoke token ${t.name}? Scripts using it stop working at once.`}
                             confirmLabel="Yes, revoke"
