@@ -29,7 +29,7 @@ const CatalogQuery = graphql(`
 
 const GraphLayoutQuery = graphql(`
   query CatalogGraphLayout($deployment: String!) {
-    assetGraphLayout(deployment: $deployment) { fingerprint nodes { key x y } edges { upstream downstream } }
+    assetGraphLayout(deployment: $deployment) { fingerprint nodes { key x y } edges }
   }
 `);
 
@@ -50,11 +50,13 @@ export function CatalogPage() {
   const scoped = useScopedPath();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const [result, retry] = useQuery({ query: CatalogQuery, variables: { deployment } });
   const [inFlightResult] = useQuery({ query: InFlightQuery, variables: { deployment } });
   const { view, focus, selected } = useMemo(() => readViewState(params), [params]);
   // Positions for big graphs, laid out once per catalog by the control plane; asked for in parallel with the catalog.
   const [layoutResult] = useQuery({ query: GraphLayoutQuery, variables: { deployment }, pause: view !== 'graph', requestPolicy: 'cache-first' });
+  // In the graph view the catalog is asked for once the layout is here: both answers are built on the server's one
+  // event loop, and the small layout would otherwise wait behind the big catalog (measured: 1.5 s instead of ~0.2 s).
+  const [result, retry] = useQuery({ query: CatalogQuery, variables: { deployment }, pause: view === 'graph' && !layoutResult.data && !layoutResult.error });
   const serverLayout = useMemo(
     () => (layoutResult.data ? new Map(layoutResult.data.assetGraphLayout.nodes.map((n) => [n.key, { x: n.x, y: n.y }])) : undefined),
     [layoutResult.data],
@@ -75,7 +77,11 @@ export function CatalogPage() {
     const data = layoutResult.data?.assetGraphLayout;
     if (!data || data.nodes.length <= DAGRE_MAX_NODES) return null;
     const upstream = new Map<string, { key: string }[]>();
-    for (const e of data.edges) upstream.set(e.downstream, [...(upstream.get(e.downstream) ?? []), { key: e.upstream }]);
+    for (const [u, d] of data.edges) {
+      const down = data.nodes[d!]?.key;
+      const up = data.nodes[u!]?.key;
+      if (down && up) upstream.set(down, [...(upstream.get(down) ?? []), { key: up }]);
+    }
     return data.nodes.map((n): CatalogAsset => ({
       key: n.key, group: '', owners: [], kinds: [], tags: [], description: null, upstream: upstream.get(n.key) ?? [], latestMaterialization: null, latestCheckEvaluations: [],
     }));

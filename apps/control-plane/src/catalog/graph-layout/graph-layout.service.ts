@@ -42,7 +42,8 @@ export class GraphLayoutService implements OnModuleDestroy {
       const { layout, durationMs } = await this.worker.layout(assets);
       this.computed++;
       this.log.info({ orgId, deployment: deploymentName, fingerprint, assets: assets.length, durationMs: Math.round(durationMs) }, 'asset graph laid out');
-      const edges = assets.flatMap((a) => a.upstream.map((upstream) => ({ upstream, downstream: a.key })));
+      const index = new Map(layout.nodes.map((n, i) => [n.key, i]));
+      const edges = assets.flatMap((a) => a.upstream.map((upstream): [number, number] => [index.get(upstream)!, index.get(a.key)!]));
       return { fingerprint, ...layout, edges };
     });
   }
