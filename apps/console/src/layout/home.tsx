@@ -1,10 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { Provider, useMutation, useQuery } from 'urql';
-import { useAuth } from '../auth/auth-context';
+import { useMutation, useQuery } from 'urql';
 import { Empty, ErrorState, errorMessage, Loading } from '../components/states';
 import { graphql } from '../gql';
-import { createGraphqlClient } from '../graphql/client';
+import { GraphqlProvider } from '../graphql/graphql-provider';
 
 const MyOrganizationsQuery = graphql(`
   query MyOrganizations { myOrganizations { id slug name } }
@@ -18,15 +17,12 @@ const CreateOrganizationMutation = graphql(`
 
 /** `/`: goes to the first organization, or offers to create one. */
 export function Home() {
-  const auth = useAuth();
-  const graphqlClient = useMemo(() => createGraphqlClient(auth, null), [auth]);
-  useEffect(() => graphqlClient.dispose, [graphqlClient]);
   return (
-    <Provider value={graphqlClient.client}>
+    <GraphqlProvider organization={null}>
       <main id="main" className="main narrow">
         <ChooseOrganization />
       </main>
-    </Provider>
+    </GraphqlProvider>
   );
 }
 
@@ -75,15 +71,12 @@ function CreateOrganization() {
 /** `/:org`: goes to the organization's `prod` deployment (or its first). */
 export function OrganizationHome() {
   const { org = '' } = useParams();
-  const auth = useAuth();
-  const graphqlClient = useMemo(() => createGraphqlClient(auth, org), [auth, org]);
-  useEffect(() => graphqlClient.dispose, [graphqlClient]);
   return (
-    <Provider value={graphqlClient.client}>
+    <GraphqlProvider organization={org}>
       <main id="main" className="main narrow">
         <ChooseDeployment org={org} />
       </main>
-    </Provider>
+    </GraphqlProvider>
   );
 }
 

@@ -1,10 +1,9 @@
-import { useEffect, useMemo } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
-import { Provider, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { useAuth } from '../auth/auth-context';
 import { ErrorState, Loading } from '../components/states';
 import { graphql } from '../gql';
-import { createGraphqlClient } from '../graphql/client';
+import { GraphqlProvider } from '../graphql/graphql-provider';
 import { NAV_ITEMS } from './nav-items';
 import { roleAtLeast, ScopeContext, type RoleName, type Scope } from './scope';
 
@@ -20,13 +19,10 @@ const ShellQuery = graphql(`
 /** `/:org/:deployment/*`: a GraphQL client for the organization, the shell (switchers, navigation, sign out) and the page. */
 export function OrganizationLayout() {
   const { org = '' } = useParams();
-  const auth = useAuth();
-  const graphqlClient = useMemo(() => createGraphqlClient(auth, org), [auth, org]);
-  useEffect(() => graphqlClient.dispose, [graphqlClient]);
   return (
-    <Provider value={graphqlClient.client}>
+    <GraphqlProvider organization={org}>
       <Shell key={org} />
-    </Provider>
+    </GraphqlProvider>
   );
 }
 

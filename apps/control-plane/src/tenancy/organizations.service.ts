@@ -14,6 +14,13 @@ import { MembershipsRepository, type OrganizationRef } from './memberships.repos
 import type { Organization, User } from './models/tenancy.models';
 import { TenancyError } from './tenancy.errors';
 
+/**
+ * Slugs an organization cannot take: the console's URLs start with the
+ * organization (`/<slug>/<deployment>/…`), so these server paths would
+ * shadow it.
+ */
+export const RESERVED_ORGANIZATION_SLUGS: ReadonlySet<string> = new Set(['api', 'graphql', 'realms', 'orgs', 'healthz', 'readyz']);
+
 /** Longest organization display name, characters. */
 const MAX_NAME = 200;
 /** Audit retention bounds, days. */
@@ -54,6 +61,7 @@ export class OrganizationsService {
    */
   async create(actor: UserActor, slug: string, name: string, origin: RequestOrigin): Promise<Organization> {
     if (!isOrganizationSlug(slug)) throw new InvalidArgumentError('slug', 'lowercase letters, digits and dashes, 1–63 characters, starting with a letter or digit');
+    if (RESERVED_ORGANIZATION_SLUGS.has(slug)) throw new InvalidArgumentError('slug', `"${slug}" is reserved: the server and the console use it as a path`);
     const display = name.trim();
     if (display === '' || display.length > MAX_NAME) throw new InvalidArgumentError('name', `1–${MAX_NAME} characters`);
     const orgId = randomUUID();

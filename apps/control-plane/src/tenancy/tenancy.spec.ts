@@ -56,6 +56,10 @@ describe('tenancy: organizations, invitations, grants, API and agent token lifec
     assert.equal(taken.code, 'ORGANIZATION_SLUG_TAKEN');
     const bad = await gql(owner.token, undefined, 'mutation { createOrganization(slug: "Not A Slug!", name: "x") { id } }');
     assert.equal(bad.code, 'INVALID_ARGUMENT');
+    for (const reserved of ['graphql', 'api', 'realms']) {
+      const refused = await gql(owner.token, undefined, 'mutation($s: String!) { createOrganization(slug: $s, name: "x") { id } }', { s: reserved });
+      assert.equal(refused.code, 'INVALID_ARGUMENT', `${reserved} would shadow a server path under the console's /<organization>/ URLs`);
+    }
     const noOrg = await gql(owner.token, undefined, '{ deployments { name } }');
     assert.equal(noOrg.code, 'ORGANIZATION_REQUIRED', 'a user names the organization');
   });
