@@ -7,10 +7,10 @@ import type { Role } from '../../gql/graphql';
 import { roleAtLeast, useScope, type RoleName } from '../../layout/scope';
 import { ActionAlert } from './action-alert';
 import { InlineConfirm } from '../../components/inline-confirm';
-import { useHeldAt } from './grant-form';
 import { formatTime, principalLabel } from './principal-label';
-import { grantableRoles, ROLE_LABEL, scopeLabel } from './roles';
-import { ORGANIZATION_SCOPE, ScopeFields, scopeInput, type ScopeValue } from './scope-fields';
+import { ROLE_LABEL, scopeLabel } from './roles';
+import { RoleScopeFields, useRoleScopeChoice } from './role-scope-fields';
+import { scopeInput } from './scope-fields';
 import { Field } from './field';
 
 const InvitationsQuery = graphql(`
@@ -132,22 +132,17 @@ export function InvitationsPage() {
 }
 
 function InviteForm({ onInvited }: { onInvited: () => void }) {
-  const { organizationRole } = useScope();
-  const heldAt = useHeldAt();
+  const choice = useRoleScopeChoice();
   const [email, setEmail] = useState('');
-  const [scope, setScope] = useState<ScopeValue>(ORGANIZATION_SCOPE);
-  const [role, setRole] = useState<RoleName>('VIEWER');
-  const roles = grantableRoles(heldAt(scope), organizationRole);
-  const chosenRole = roles.includes(role) ? role : (roles[0] ?? 'VIEWER');
   const [state, invite] = useMutation(InviteMutation);
   const [done, setDone] = useState<string | null>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setDone(null);
-    const r = await invite({ email, role: chosenRole as Role, scope: scopeInput(scope) });
+    const r = await invite({ email, role: choice.role as Role, scope: scopeInput(choice.scope) });
     if (!r.error) {
-      setDone(`Invited ${r.data?.inviteMember.email ?? email} as ${ROLE_LABEL[chosenRole]} at ${scopeLabel(scope)}.`);
+      setDone(`Invited ${r.data?.inviteMember.email ?? email} as ${ROLE_LABEL[choice.role]} at ${scopeLabel(choice.scope)}.`);
       setEmail('');
       onInvited();
     }
@@ -162,17 +157,8 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
             <input id={id} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="off" />
           )}
         </Field>
-        <Field label="Role">
-          {(id) => (
-            <select id={id} value={chosenRole} onChange={(e) => setRole(e.target.value as RoleName)}>
-              {roles.map((r) => (
-                <option key={r} value={r}>{ROLE_LABEL[r]}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <ScopeFields value={scope} onChange={setScope} />
-        <button type="submit" className="primary" disabled={state.fetching || email.trim() === '' || roles.length === 0}>
+        <RoleScopeFields choice={choice} />
+        <button type="submit" className="primary" disabled={state.fetching || email.trim() === '' || choice.roles.length === 0}>
           {state.fetching ? 'Inviting…' : 'Send invitation'}
         </button>
       </form>

@@ -7,10 +7,10 @@ import type { Role } from '../../gql/graphql';
 import { roleAtLeast, useScope, type RoleName } from '../../layout/scope';
 import { ActionAlert } from '../members/action-alert';
 import { InlineConfirm } from '../../components/inline-confirm';
-import { useHeldAt } from '../members/grant-form';
 import { formatTime, principalLabel } from '../members/principal-label';
-import { grantableRoles, ROLE_LABEL, scopeLabel } from '../members/roles';
-import { ORGANIZATION_SCOPE, ScopeFields, scopeInput, type ScopeValue } from '../members/scope-fields';
+import { ROLE_LABEL, scopeLabel } from '../members/roles';
+import { RoleScopeFields, useRoleScopeChoice } from '../members/role-scope-fields';
+import { scopeInput } from '../members/scope-fields';
 import { NewTokenSecret } from './new-token-secret';
 import { Field } from '../members/field';
 
@@ -142,19 +142,14 @@ export function ApiTokensPage() {
 }
 
 function CreateTokenForm({ onCreated }: { onCreated: (c: { token: string; name: string }) => void }) {
-  const { organizationRole } = useScope();
-  const heldAt = useHeldAt();
+  const choice = useRoleScopeChoice();
   const [name, setName] = useState('');
-  const [scope, setScope] = useState<ScopeValue>(ORGANIZATION_SCOPE);
-  const [role, setRole] = useState<RoleName>('VIEWER');
   const [expiry, setExpiry] = useState<string>('90');
-  const roles = grantableRoles(heldAt(scope), organizationRole);
-  const chosenRole = roles.includes(role) ? role : (roles[0] ?? 'VIEWER');
   const [state, createApiToken] = useMutation(CreateApiTokenMutation);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await createApiToken({ name, role: chosenRole as Role, scope: scopeInput(scope), expiresInDays: expiry ? Number(expiry) : null });
+    const r = await createApiToken({ name, role: choice.role as Role, scope: scopeInput(choice.scope), expiresInDays: expiry ? Number(expiry) : null });
     if (r.data) {
       onCreated({ token: r.data.createApiToken.token, name: r.data.createApiToken.apiToken.name });
       setName('');
@@ -170,16 +165,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (c: { token: string; name: 
             <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="ci-nightly" autoComplete="off" />
           )}
         </Field>
-        <Field label="Role">
-          {(id) => (
-            <select id={id} value={chosenRole} onChange={(e) => setRole(e.target.value as RoleName)}>
-              {roles.map((r) => (
-                <option key={r} value={r}>{ROLE_LABEL[r]}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <ScopeFields value={scope} onChange={setScope} />
+        <RoleScopeFields choice={choice} />
         <Field label="Expires">
           {(id) => (
             <select id={id} value={expiry} onChange={(e) => setExpiry(e.target.value)}>
@@ -189,7 +175,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (c: { token: string; name: 
             </select>
           )}
         </Field>
-        <button type="submit" className="primary" disabled={state.fetching || name.trim() === '' || roles.length === 0}>
+        <button type="submit" className="primary" disabled={state.fetching || name.trim() === '' || choice.roles.length === 0}>
           {state.fetching ? 'Creating…' : 'Create token'}
         </button>
       </form>
