@@ -6,6 +6,7 @@ import { ErrorState, Loading } from '../../components/states';
 import { graphql } from '../../gql';
 import type { CostGrain } from '../../gql/graphql';
 import { useScope, useScopedPath } from '../../layout/scope';
+import { COST_UNITS, lastDays } from '../cost/money';
 import { formatDateTime } from '../runs/run-format';
 
 const CostTrendQuery = graphql(`
@@ -34,15 +35,7 @@ const CostPerMaterializationQuery = graphql(`
   }
 `);
 
-const UNITS = ['USD', 'seconds', 'gb_seconds', 'credits', 'bytes'];
 const GRAINS: CostGrain[] = ['DAY', 'WEEK', 'MONTH'];
-
-/** YYYY-MM-DD (UTC) of today plus `days`. */
-function utcDay(days: number): string {
-  const d = new Date();
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * Cost of the asset: a bar chart of assetCostTrend over the last 30 or 90
@@ -57,7 +50,7 @@ export function AssetCost({ assetKey }: { assetKey: string }) {
   const [unit, setUnit] = useState('USD');
   const [trend, refetchTrend] = useQuery({
     query: CostTrendQuery,
-    variables: { deployment, key: assetKey, from: utcDay(-(days - 1)), to: utcDay(1), grain, unit },
+    variables: { deployment, key: assetKey, ...lastDays(days), grain, unit },
   });
   const [perMaterialization, refetchPer] = useQuery({ query: CostPerMaterializationQuery, variables: { deployment, key: assetKey } });
   const buckets = trend.data?.assetCostTrend ?? [];
@@ -86,7 +79,7 @@ export function AssetCost({ assetKey }: { assetKey: string }) {
         <label>
           Unit
           <select value={unit} onChange={(e) => setUnit(e.target.value)}>
-            {UNITS.map((u) => (
+            {COST_UNITS.map((u) => (
               <option key={u}>{u}</option>
             ))}
           </select>

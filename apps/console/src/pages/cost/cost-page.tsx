@@ -6,11 +6,10 @@ import { CostBudgets } from './cost-budgets';
 import type { CostFilters } from './cost-filters';
 import { CostTotals } from './cost-totals';
 import { CostTrend } from './cost-trend';
-import { lastDays } from './money';
+import { COST_UNITS, lastDays } from './money';
 import { TopAssets } from './top-assets';
 
 const WINDOWS = [7, 30, 90] as const;
-const UNITS = ['USD', 'credits', 'seconds', 'gb_seconds', 'bytes'];
 
 /**
  * `/:org/:deployment/cost`: window, grain and unit; the costliest assets, the
@@ -47,7 +46,7 @@ export function CostPage() {
         <label>
           Unit
           <select value={unit} onChange={(e) => setUnit(e.target.value)}>
-            {UNITS.map((u) => (
+            {COST_UNITS.map((u) => (
               <option key={u} value={u}>{u}</option>
             ))}
           </select>

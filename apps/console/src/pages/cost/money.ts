@@ -25,6 +25,9 @@ export function formatAxis(value: number, unit: string): string {
   return unit.toUpperCase() === 'USD' ? `$${n}` : n;
 }
 
+/** Units the cost queries total, USD first (`unit` argument of costBreakdown, topCostAssets, assetCostTrend). */
+export const COST_UNITS = ['USD', 'credits', 'seconds', 'gb_seconds', 'bytes'];
+
 /** YYYY-MM-DD of a date in UTC. */
 export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
